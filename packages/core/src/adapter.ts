@@ -238,3 +238,20 @@ export function decodeMtimeMetadata(value: string | undefined): number | undefin
   if (!Number.isFinite(s)) return undefined;
   return Math.round(s * 1000);
 }
+
+/**
+ * How a front end (CLI flags, SDK options, config file) hands settings to an adapter package.
+ * Every adapter package exports `fromUrl(url, context)` so the SDK can open `scheme://…`
+ * locations after a dynamic import.
+ */
+export interface LocationContext {
+  /**
+   * Adapter-specific settings by camelCase name, from flags (`--s3-endpoint` → `s3Endpoint`),
+   * SDK options or a named remote's config entry. Adapters read only their own and ignore the rest.
+   */
+  options: Record<string, unknown>;
+  /** the environment to take credentials from (process.env unless a caller overrides it) */
+  env: Record<string, string | undefined>;
+}
+
+export type AdapterFromUrl = (url: URL, context: LocationContext) => Adapter | Promise<Adapter>;

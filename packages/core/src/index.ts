@@ -3,3 +3,7 @@ export * from "./keys.js";
 export * from "./adapter.js";
 export * from "./actions.js";
 export * from "./events.js";
+export * from "./filter/index.js";
+export * from "./compare/index.js";
+export * from "./plan/index.js";
+export * from "./execute/index.js";
