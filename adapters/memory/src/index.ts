@@ -1,1 +1,3 @@
-export {};
+export { MemoryAdapter, memory, type MemoryOptions } from "./memory-adapter.js";
+export { fromUrl } from "./location-url.js";
+export { clearMemoryStore } from "./store.js";

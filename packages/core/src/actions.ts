@@ -61,7 +61,8 @@ export type SkipReason =
   | "existing-only" // --existing: would have been created
   | "mode" // the mode does not allow this direction
   | "invalid-key"
-  | "unsupported-type"; // special files, symlinks on adapters without symlinks
+  | "unsupported-type" // special files, symlinks on adapters without symlinks
+  | "changed-since-plan"; // apply: a side changed after the plan was made
 
 export interface SkipAction {
   type: "skip";

@@ -4,6 +4,7 @@ export * from "./adapter.js";
 export * from "./actions.js";
 export * from "./events.js";
 export * from "./filter/index.js";
+export * from "./units.js";
 export * from "./compare/index.js";
 export * from "./plan/index.js";
 export * from "./execute/index.js";

@@ -1,1 +1,2 @@
-export {};
+export * from "./comparator.js";
+export * from "./comparators.js";

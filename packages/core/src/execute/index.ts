@@ -1,1 +1,9 @@
-export {};
+export * from "./spool.js";
+export * from "./retry.js";
+export * from "./throttle.js";
+export * from "./transfer.js";
+export * from "./runner.js";
+export * from "./backup.js";
+export * from "./deletes.js";
+export * from "./guards.js";
+export * from "./run.js";

@@ -1,0 +1,301 @@
+import type { Action, DeleteAction, MoveAction, Side, TransferAction } from "../actions.js";
+import type { Adapter } from "../adapter.js";
+import { FerryError, toFerryError } from "../errors.js";
+import { type EventSink, type Phase, type RunOutcome, type RunStats, type RunSummary } from "../events.js";
+import { Backup } from "./backup.js";
+import { runDeletes, runMove } from "./deletes.js";
+import { type DeleteLimit, checkDeleteGuards } from "./guards.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
+import { InProcessRunner, type TransferRunner } from "./runner.js";
+import { type Spool, type SpoolFactory, memorySpool } from "./spool.js";
+import { TokenBucket } from "./throttle.js";
+import type { TransferContext, UploadAttributes } from "./transfer.js";
+
+export interface PlanTotals {
+  toTransfer: number;
+  toTransferBytes: number;
+  toDelete: number;
+  toMove: number;
+}
+
+export interface RunOptions {
+  adapters: Record<Side, Adapter>;
+  /** counters shared with the planner (found/excluded/invalid are filled while planning) */
+  stats: RunStats;
+  emit: EventSink;
+  dryRun?: boolean;
+  /** transfers in flight (default 16) */
+  transfers?: number;
+  retry?: Partial<RetryPolicy>;
+  stopOnError?: boolean;
+  maxFailures?: number;
+  verify?: boolean;
+  /** --max-delete; guards apply whenever the plan deletes */
+  maxDelete?: DeleteLimit;
+  force?: boolean;
+  /** which side sends (its emptiness refuses deletes) — "src" for one-way runs */
+  sendingSide?: Side;
+  deleteTiming?: "before" | "during" | "after";
+  /** bytes/s and requests/s for the whole run */
+  bwlimit?: number;
+  tpslimit?: number;
+  attributes?: UploadAttributes;
+  multipartThreshold?: number;
+  multipartChunkSize?: number;
+  partConcurrency?: number;
+  perms?: boolean;
+  backupDir?: Adapter;
+  suffix?: string;
+  /** `move`: delete each source key once its copy is done (and verified with --verify) */
+  deleteSourceAfterTransfer?: boolean;
+  signal?: AbortSignal;
+  /** asked before a destructive plan runs; false = declined */
+  confirm?: (totals: PlanTotals) => Promise<boolean>;
+  runner?: TransferRunner;
+  spool?: SpoolFactory;
+  /** ms between progress events (default 1000) */
+  progressIntervalMs?: number;
+}
+
+/**
+ * Executes a plan in two steps: first the whole plan is drawn from the planner (actions parked
+ * in spools, totals counted) so the guards and the confirm prompt see all of it before
+ * anything changes; then transfers run on the runner and deletes follow (or precede, or run
+ * alongside) as asked. Nothing is ever deleted after a failed transfer unless --delete-during.
+ */
+export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const { stats, emit } = options;
+  const spoolFactory = options.spool ?? memorySpool;
+  const transfers: Spool<TransferAction> = spoolFactory("transfers");
+  const deletes: Spool<DeleteAction> = spoolFactory("deletes");
+  const moves: Spool<MoveAction> = spoolFactory("moves");
+  let phase: Phase = "listing";
+  const setPhase = (p: Phase) => {
+    phase = p;
+    emit({ type: "phase", phase: p });
+  };
+  const progressTimer = setInterval(() => {
+    stats.elapsedMs = Date.now() - started;
+    emit({ type: "progress", stats: { ...stats } });
+  }, options.progressIntervalMs ?? 1000);
+  progressTimer.unref?.();
+
+  let transferStarted = 0;
+  let transferEnded = 0;
+  const finish = (outcome: RunOutcome, reason?: string): RunSummary => {
+    clearInterval(progressTimer);
+    stats.elapsedMs = Date.now() - started;
+    const seconds = Math.max(0.001, ((transferEnded || Date.now()) - (transferStarted || started)) / 1000);
+    const summary: RunSummary = {
+      ...stats,
+      outcome,
+      dryRun: !!options.dryRun,
+      throughput: stats.transferredBytes / seconds,
+      ...(reason ? { reason } : {}),
+    };
+    if (phase !== "done") setPhase("done");
+    emit({ type: "summary", summary });
+    return summary;
+  };
+
+  try {
+    // ── step 1: draw the whole plan ─────────────────────────────────────────────
+    setPhase("listing");
+    let planning = false;
+    for await (const action of plan) {
+      if (!planning) {
+        planning = true;
+        setPhase("planning");
+      }
+      if (options.signal?.aborted) return finish("aborted", "interrupted");
+      switch (action.type) {
+        case "skip":
+          if (action.reason !== "invalid-key") stats.skipped++;
+          emit({ type: "skip", action });
+          break;
+        case "transfer":
+          stats.toTransfer++;
+          stats.toTransferBytes += action.source.size;
+          emit({ type: "plan", action });
+          if (!options.dryRun) await transfers.push(action);
+          break;
+        case "delete":
+          stats.toDelete++;
+          emit({ type: "plan", action });
+          if (!options.dryRun) await deletes.push(action);
+          break;
+        case "move":
+          stats.toMove++;
+          emit({ type: "plan", action });
+          if (!options.dryRun) await moves.push(action);
+          break;
+      }
+    }
+    await Promise.all([transfers.finish(), deletes.finish(), moves.finish()]);
+
+    const sending = options.sendingSide ?? "src";
+    const refused = checkDeleteGuards({
+      toDelete: stats.toDelete,
+      receivingInScope: sending === "src" ? stats.foundDst : stats.foundSrc,
+      sendingFound: sending === "src" ? stats.foundSrc : stats.foundDst,
+      maxDelete: options.maxDelete,
+      force: options.force,
+    });
+    if (refused) return finish("refused", refused);
+    if (options.dryRun) return finish("success");
+    if (options.signal?.aborted) return finish("aborted", "interrupted");
+
+    if (options.confirm && stats.toDelete + stats.toMove > 0) {
+      const ok = await options.confirm({
+        toTransfer: stats.toTransfer,
+        toTransferBytes: stats.toTransferBytes,
+        toDelete: stats.toDelete,
+        toMove: stats.toMove,
+      });
+      if (!ok) return finish("refused", "declined at the confirmation prompt; nothing was changed");
+    }
+
+    // ── step 2: carry it out ─────────────────────────────────────────────────────
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    const requests = options.tpslimit ? new TokenBucket(options.tpslimit, Math.max(1, options.tpslimit)) : undefined;
+    const backup =
+      options.backupDir || options.suffix ? new Backup(options.adapters, options.backupDir, options.suffix) : undefined;
+    let stopReason: RunOutcome | undefined;
+    const stopped = () => stopReason !== undefined || !!options.signal?.aborted;
+    const fail = (error: FerryError) => {
+      stats.failed++;
+      if (options.stopOnError) stopReason ??= "partial";
+      if (options.maxFailures !== undefined && stats.failed >= options.maxFailures) stopReason ??= "limit";
+      void error;
+    };
+    const deleteCtx = {
+      adapters: options.adapters,
+      retry,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(backup ? { backup } : {}),
+      ...(requests ? { requests } : {}),
+    };
+
+    const doDeletes = async () => {
+      if (deletes.count === 0 && moves.count === 0) return;
+      setPhase("deleting");
+      for await (const move of moves.drain()) {
+        if (stopped()) break;
+        const error = await runMove(move, deleteCtx);
+        if (error) {
+          fail(error);
+          emit({ type: "error", action: move, op: "move", side: move.side, error: error.toJSON() });
+        } else {
+          stats.moved++;
+          emit({ type: "move", action: move, dryRun: false });
+        }
+      }
+      for await (const results of runDeletes(deletes.drain(), deleteCtx, stopped)) {
+        for (const r of results) {
+          if (r.error) {
+            fail(r.error);
+            emit({ type: "error", action: r.action, op: "delete", side: r.action.side, error: r.error.toJSON() });
+          } else {
+            stats.deleted++;
+            emit({ type: "delete", action: r.action, dryRun: false });
+          }
+        }
+      }
+    };
+
+    const doTransfers = async () => {
+      if (transfers.count === 0) return;
+      setPhase("transferring");
+      transferStarted = Date.now();
+      const ctx: TransferContext = {
+        adapters: options.adapters,
+        retry,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.attributes ? { attributes: options.attributes } : {}),
+        ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
+        ...(options.multipartChunkSize !== undefined ? { multipartChunkSize: options.multipartChunkSize } : {}),
+        ...(options.partConcurrency !== undefined ? { partConcurrency: options.partConcurrency } : {}),
+        ...(options.perms ? { perms: true } : {}),
+        ...(options.verify ? { verify: true } : {}),
+        ...(options.bwlimit ? { bandwidth: new TokenBucket(options.bwlimit, Math.max(options.bwlimit / 4, 64 * 1024)) } : {}),
+        ...(requests ? { requests } : {}),
+        ...(backup ? { backup } : {}),
+        emit,
+        onBytes: (n) => {
+          stats.bytesDone += n;
+        },
+      };
+      const runner = options.runner ?? new InProcessRunner(options.transfers ?? 16);
+      const sourceDeletes: DeleteAction[] = [];
+      const flushSourceDeletes = async () => {
+        const batch = sourceDeletes.splice(0);
+        if (!batch.length) return;
+        for await (const results of runDeletes(toAsync(batch), deleteCtx, () => false)) {
+          for (const r of results) {
+            if (r.error) {
+              fail(r.error);
+              emit({ type: "error", action: r.action, op: "delete", side: r.action.side, error: r.error.toJSON() });
+            } else {
+              stats.deleted++;
+              emit({ type: "delete", action: r.action, dryRun: false });
+            }
+          }
+        }
+      };
+      for await (const outcome of runner.run(transfers.drain(), ctx, { stopped })) {
+        if (outcome.ok) {
+          stats.transferred++;
+          stats.transferredBytes += outcome.bytes;
+          emit({ type: "transfer", action: outcome.action, op: outcome.op, bytes: outcome.bytes, elapsedMs: outcome.elapsedMs, dryRun: false });
+          if (options.deleteSourceAfterTransfer) {
+            const a = outcome.action;
+            sourceDeletes.push({ type: "delete", key: a.key, side: a.from, entry: a.source, reason: "moved" });
+            if (sourceDeletes.length >= 500) await flushSourceDeletes();
+          }
+        } else {
+          const error = outcome.error ?? new FerryError("Provider", "transfer failed", { key: outcome.action.key });
+          if (error.code === "Aborted" && options.signal?.aborted) continue;
+          fail(error);
+          emit({ type: "error", action: outcome.action, op: "transfer", side: outcome.action.to, error: error.toJSON() });
+        }
+      }
+      await flushSourceDeletes();
+      transferEnded = Date.now();
+    };
+
+    const timing = options.deleteTiming ?? "after";
+    if (timing === "before") {
+      await doDeletes();
+      if (!stopped()) await doTransfers();
+    } else if (timing === "during") {
+      await Promise.all([doTransfers(), doDeletes()]);
+    } else {
+      await doTransfers();
+      // deletes only after every transfer went through: an interrupted or failing run must
+      // never leave the destination missing data it was about to gain
+      if (!stopped() && stats.failed === 0) await doDeletes();
+      else if (deletes.count + moves.count > 0) {
+        emit({
+          type: "warning",
+          message: `skipped ${deletes.count + moves.count} delete(s) because ${stats.failed} transfer(s) failed`,
+        });
+      }
+    }
+
+    if (options.signal?.aborted) return finish("aborted", "interrupted");
+    if (stopReason === "limit") return finish("limit", `stopped after ${stats.failed} failures (--max-failures)`);
+    if (stats.failed > 0) return finish("partial", stopReason ? "stopped at the first failure (--stop-on-error)" : undefined);
+    return finish("success");
+  } catch (e) {
+    clearInterval(progressTimer);
+    throw toFerryError(e);
+  } finally {
+    clearInterval(progressTimer);
+    await Promise.allSettled([transfers.dispose(), deletes.dispose(), moves.dispose()]);
+  }
+}
+
+async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}

@@ -1,0 +1,179 @@
+import type { Action, Side, SkipAction, TransferAction } from "../actions.js";
+import type { Adapter, Entry } from "../adapter.js";
+import type { Comparator, EntryDetails } from "../compare/comparator.js";
+import { destinationIsNewer } from "../compare/comparators.js";
+import type { RunStats } from "../events.js";
+import { keyProblem } from "../keys.js";
+import { type MergedPair, mergeListings } from "./merge.js";
+import { orderedWindow } from "./ordered-window.js";
+
+/** The part of a compiled filter the planner needs (see filter/). */
+export interface KeySelector {
+  includes(key: string, entry?: { size: number; mtime?: number }): boolean;
+}
+
+export interface Modifiers {
+  /** skip when the receiving copy is newer (--update) */
+  update?: boolean;
+  /** never touch keys that exist on the receiving side */
+  ignoreExisting?: boolean;
+  /** never create keys on the receiving side */
+  existing?: boolean;
+  /** transfer even when the comparator says same */
+  forceUpdate?: boolean;
+}
+
+export interface OneWayPlanInput {
+  /** the sending and receiving adapters, already oriented by the mode */
+  from: Adapter;
+  to: Adapter;
+  fromSide: Side;
+  toSide: Side;
+  fromEntries: AsyncIterable<Entry>;
+  toEntries: AsyncIterable<Entry>;
+  comparator: Comparator;
+  details: EntryDetails;
+  filter?: KeySelector;
+  modifiers?: Modifiers;
+  /** the mode lets the receiving side lose keys the sender lacks */
+  deletes: boolean;
+  /** also delete receiving keys the filters exclude */
+  deleteExcluded?: boolean;
+  /** ms within which two mtimes are equal (for --update) */
+  modifyWindow?: number;
+  /** stop after this many selected sending keys */
+  limit?: number;
+  /** remaps sending keys into the receiving namespace (order-preserving) */
+  transformKey?: (key: string) => string;
+  /** stat/hash work in flight */
+  checkers?: number;
+  /** the planner counts found/excluded/invalid here */
+  stats: RunStats;
+  /** reports keys skipped for being invalid or of an unsupported type */
+  warn?: (message: string, key: string) => void;
+}
+
+/**
+ * Plans a one-way run (SPEC §3's four one-way modes) as a streaming merge-join of the two
+ * sorted listings. Memory stays constant in the number of keys: nothing is collected.
+ */
+export async function* planOneWay(input: OneWayPlanInput): AsyncGenerator<Action> {
+  const { from, to, fromSide, toSide, stats } = input;
+  const filter = input.filter;
+  const mods = input.modifiers ?? {};
+  const window = input.checkers ?? 16;
+  const foundKey: keyof RunStats = fromSide === "src" ? "foundSrc" : "foundDst";
+  const foundOtherKey: keyof RunStats = fromSide === "src" ? "foundDst" : "foundSrc";
+  let selected = 0;
+  let limitReached = false;
+
+  const pairs = mergeListings(input.fromEntries, input.toEntries, {
+    labelA: `${from.name} (${fromSide})`,
+    labelB: `${to.name} (${toSide})`,
+    mapA: input.transformKey,
+  });
+
+  // Classifies a pair synchronously; returns an action, a promise of one (comparisons that
+  // need a stat or a hash), or undefined (nothing to report).
+  const decide = (pair: MergedPair): Action | Promise<Action> | undefined => {
+    let a = pair.a;
+    let b = pair.b;
+    if (a) stats[foundKey]++;
+    if (b) stats[foundOtherKey]++;
+
+    const invalid = (a && keyProblem(a.key)) || (b && keyProblem(b.key)) || keyProblem(pair.key);
+    if (invalid) {
+      stats.invalid++;
+      input.warn?.(`skipping invalid key: ${invalid}`, pair.key);
+      return { type: "skip", key: pair.key, reason: "invalid-key", detail: invalid, entry: a ?? b, side: a ? fromSide : toSide };
+    }
+
+    if (filter) {
+      const aIn = a ? filter.includes(a.key, a) : false;
+      const bIn = b ? filter.includes(b.key, b) : false;
+      if ((a && !aIn) || (b && !bIn)) stats.excluded++;
+      if (a && !aIn) a = undefined;
+      if (b && !bIn) {
+        // an excluded receiving key is invisible to the comparison; it is only deleted under
+        // --delete-excluded, and only when the sender does not bring a replacement
+        if (!a) {
+          return input.deletes && input.deleteExcluded
+            ? { type: "delete", key: b.key, side: toSide, entry: b, reason: "excluded" }
+            : undefined;
+        }
+        b = undefined;
+      }
+    }
+
+    if (a) {
+      if (input.limit !== undefined && selected >= input.limit) {
+        limitReached = true;
+        return undefined;
+      }
+      selected++;
+    }
+
+    if (a && !b) {
+      if (a.type === "symlink" && !to.capabilities.symlinks) return unsupported(pair.key, a, "symlink");
+      if (mods.existing) return skip(pair.key, "existing-only", a);
+      return transfer(pair.key, a, undefined, "new");
+    }
+    if (!a && b) {
+      if (!input.deletes) return undefined;
+      return { type: "delete", key: b.key, side: toSide, entry: b, reason: "extraneous" };
+    }
+    if (!a || !b) return undefined;
+
+    if (a.type === "dir" || b.type === "dir") {
+      if (a.type === "dir" && b.type === "dir") return skip(pair.key, "identical", a);
+      // a file replaced by a directory (or back) is a change the receiver must follow
+      return transfer(pair.key, a, b, "changed");
+    }
+    if (a.type === "symlink" && !to.capabilities.symlinks) return unsupported(pair.key, a, "symlink");
+    if (mods.ignoreExisting) return skip(pair.key, "ignore-existing", a);
+    if (mods.forceUpdate) return transfer(pair.key, a, b, "forced");
+    if (mods.update) return decideWithUpdate(pair.key, a, b);
+    return compare(pair.key, a, b);
+  };
+
+  const compare = (key: string, a: Entry, b: Entry): Action | Promise<Action> => {
+    const v = input.comparator.compare(a, b, input.details);
+    if ("then" in v) return v.then((r) => (r.same ? skip(key, "identical", a) : transfer(key, a, b, r.reason ?? "changed")));
+    return v.same ? skip(key, "identical", a) : transfer(key, a, b, v.reason ?? "changed");
+  };
+
+  const decideWithUpdate = async (key: string, a: Entry, b: Entry): Promise<Action> => {
+    if (await destinationIsNewer(a, b, input.modifyWindow ?? 0, input.details, fromSide, toSide)) return skip(key, "dst-newer", a);
+    return compare(key, a, b);
+  };
+
+  const transfer = (targetKey: string, source: Entry, target: Entry | undefined, reason: TransferAction["reason"]): TransferAction => ({
+    type: "transfer",
+    key: source.key,
+    targetKey,
+    from: fromSide,
+    to: toSide,
+    source,
+    ...(target ? { target } : {}),
+    reason,
+  });
+
+  const skip = (key: string, reason: SkipAction["reason"], entry: Entry): SkipAction => ({ type: "skip", key, reason, entry, side: fromSide });
+
+  const unsupported = (key: string, entry: Entry, what: string): SkipAction => {
+    input.warn?.(`skipping ${what}: not supported by ${to.name}`, key);
+    return { type: "skip", key, reason: "unsupported-type", entry, side: fromSide, detail: `${what} not supported by ${to.name}` };
+  };
+
+  // Boxed, because an async generator awaits any promise it yields: comparisons must stay
+  // in flight side by side, up to `checkers` of them.
+  const decisions = (async function* () {
+    for await (const pair of pairs) {
+      const d = decide(pair);
+      if (limitReached) break;
+      if (d !== undefined) yield { d };
+    }
+  })();
+
+  yield* orderedWindow(decisions, (box) => box.d, window);
+}

@@ -1,0 +1,58 @@
+/**
+ * Pulls up to `size` items ahead of the consumer, so a listing keeps fetching its next page
+ * while the planner is busy with the other side (S3 pages cost a round trip each).
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T> {
+  if (size <= 1) {
+    yield* source;
+    return;
+  }
+  const it = source[Symbol.asyncIterator]();
+  const buffer: T[] = [];
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  let resume: (() => void) | undefined;
+  let stopped = false;
+
+  const pump = (async () => {
+    try {
+      while (!stopped) {
+        if (buffer.length >= size) {
+          await new Promise<void>((r) => (resume = r));
+          continue;
+        }
+        const r = await it.next();
+        if (r.done) break;
+        buffer.push(r.value);
+        wake?.();
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      done = true;
+      wake?.();
+    }
+  })();
+
+  try {
+    for (;;) {
+      if (buffer.length > 0) {
+        const item = buffer.shift()!;
+        resume?.();
+        resume = undefined;
+        yield item;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (done) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+  } finally {
+    stopped = true;
+    resume?.();
+    await pump;
+    if (!done || stopped) await it.return?.();
+  }
+}
