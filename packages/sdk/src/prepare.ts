@@ -49,7 +49,7 @@ function resolveMode(options: SyncOptions, kind: RunKind): SyncMode {
     throw new FerryError("Usage", "move deletes source keys once copied: --delete cannot be used with move");
   if (options.mode === undefined) return wantsDelete ? "sourceToDestination" : "sourceBackup";
   const mode = parseMode(options.mode);
-  if (mode === "twoWay") throw new FerryError("Usage", "the twoWay mode keeps state between runs", { hint: "use ferry bisync A B" });
+  if (mode === "twoWay") throw new FerryError("Usage", "the twoWay mode keeps state between runs: use ferry bisync A B (bisync() in the SDK)");
   if (wantsDelete && !modeRules(mode).deletes)
     throw new FerryError("Usage", `--delete conflicts with --mode ${mode}, which never deletes`);
   if ((kind === "copy" || kind === "move") && modeRules(mode).deletes)
