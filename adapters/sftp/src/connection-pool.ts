@@ -20,13 +20,27 @@ export class ConnectionPool {
   ) {}
 
   async use<T>(task: (connection: SftpConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const lease = await this.lease(signal);
+    try {
+      return await task(lease.connection);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** A connection for work that outlives one call (a read stream); `release` is idempotent. */
+  async lease(signal?: AbortSignal): Promise<{ connection: SftpConnection; release: () => void }> {
     const connection = await this.acquire(signal);
     connection.active++;
-    try {
-      return await task(connection);
-    } finally {
-      connection.active--;
-    }
+    let released = false;
+    return {
+      connection,
+      release: () => {
+        if (released) return;
+        released = true;
+        connection.active--;
+      },
+    };
   }
 
   private async acquire(signal?: AbortSignal): Promise<SftpConnection> {

@@ -33,7 +33,9 @@ export async function hashOnServer(connection: SftpConnection, path: string, alg
   }
   // 126/127: the shell could not run the command at all
   if (result.code === 126 || result.code === 127) return { ok: false, shell: false };
-  const digest = result.stdout.slice(0, spec.hexLength).toLowerCase();
+  // coreutils prefixes the line with "\\" when the file name needed escaping
+  const line = result.stdout.startsWith("\\") ? result.stdout.slice(1) : result.stdout;
+  const digest = line.slice(0, spec.hexLength).toLowerCase();
   if (result.code !== 0 || !new RegExp(`^[0-9a-f]{${spec.hexLength}}$`).test(digest)) return { ok: false, shell: true };
   return { ok: true, digest };
 }

@@ -87,6 +87,7 @@ export function readToStream(
   range: { start: number; end: number },
   tuning: TransferTuning,
   release: () => Promise<void>,
+  mapError: (e: unknown) => Error = (e) => e as Error,
 ): Readable {
   const queue: Array<{ chunk: Promise<Buffer>; length: number }> = [];
   let next = range.start;
@@ -123,7 +124,7 @@ export function readToStream(
       const finish = () =>
         releaseOnce().then(
           () => this.push(null),
-          (e) => this.destroy(e as Error),
+          (e) => this.destroy(mapError(e)),
         );
       if (!head) return void finish();
       head.chunk.then(
@@ -136,7 +137,7 @@ export function readToStream(
             finish();
           }
         },
-        (e) => this.destroy(e as Error),
+        (e) => this.destroy(mapError(e)),
       );
     },
     destroy(err, callback) {

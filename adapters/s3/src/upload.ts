@@ -1,0 +1,172 @@
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { PutObjectCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { ObjectAttributes } from "./attributes.js";
+import { runMultipartUpload, type PartJob } from "./multipart.js";
+import { fitPartSize } from "./part-size.js";
+
+export interface UploadRequest {
+  bucket: string;
+  key: string;
+  attributes: ObjectAttributes;
+  /** expected size, when the caller knows it */
+  size?: number;
+  threshold: number;
+  chunkSize: number;
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+}
+
+export interface UploadResult {
+  etag: string | undefined;
+  size: number;
+  /** MD5 of the whole body, known for single-request uploads */
+  md5?: string;
+}
+
+/**
+ * Streams `body` to S3. Bodies below the threshold (or of unknown size that turn out to be
+ * small) are read into memory — at most `threshold` bytes — and sent in one PutObject with a
+ * Content-MD5, which S3 verifies and which lets the SDK retry the request on its own. Larger
+ * bodies go up in parts of `fitPartSize` bytes with `concurrency` parts in flight, so memory
+ * stays at about (concurrency + 1) × part size per object whatever the object's size.
+ */
+export async function uploadObject(client: S3Client, body: Readable, req: UploadRequest): Promise<UploadResult> {
+  const reader = new BodyReader(body, req.onProgress);
+  try {
+    let head: Buffer[] = [];
+    if (req.size === undefined || req.size < req.threshold) {
+      const ended = await reader.fill(req.threshold, req.signal);
+      head = reader.take();
+      if (ended) return await putSmall(client, Buffer.concat(head), req);
+    }
+    return await putMultipart(client, reader, head, req);
+  } finally {
+    reader.release();
+  }
+}
+
+async function putSmall(client: S3Client, data: Buffer, req: UploadRequest): Promise<UploadResult> {
+  const md5 = createHash("md5").update(data);
+  const res = await client.send(
+    new PutObjectCommand({
+      Bucket: req.bucket,
+      Key: req.key,
+      Body: data,
+      ContentLength: data.length,
+      ContentMD5: md5.copy().digest("base64"),
+      ...req.attributes,
+    }),
+    { abortSignal: req.signal },
+  );
+  return { etag: res.ETag, size: data.length, md5: md5.digest("hex") };
+}
+
+async function putMultipart(client: S3Client, reader: BodyReader, head: Buffer[], req: UploadRequest): Promise<UploadResult> {
+  const partSize = fitPartSize(req.size, req.chunkSize);
+  let total = 0;
+  async function* jobs(): AsyncGenerator<PartJob> {
+    for await (const part of reader.parts(partSize, head, req.signal)) {
+      total += part.length;
+      yield (uploadId, partNumber, signal) => uploadPart(client, req, uploadId, partNumber, part, signal);
+    }
+  }
+  const { etag } = await runMultipartUpload(
+    client,
+    { Bucket: req.bucket, Key: req.key, ...req.attributes },
+    jobs(),
+    { concurrency: req.concurrency, signal: req.signal },
+  );
+  return { etag, size: total };
+}
+
+async function uploadPart(client: S3Client, req: UploadRequest, uploadId: string, partNumber: number, data: Buffer, signal: AbortSignal): Promise<string> {
+  const res = await client.send(
+    new UploadPartCommand({
+      Bucket: req.bucket,
+      Key: req.key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      Body: data,
+      ContentLength: data.length,
+      ContentMD5: createHash("md5").update(data).digest("base64"),
+    }),
+    { abortSignal: signal },
+  );
+  if (!res.ETag) throw new Error(`UploadPart ${partNumber} returned no ETag`);
+  return res.ETag;
+}
+
+/**
+ * Pulls a body through one async iterator (so reading a head and then the rest never loses or
+ * re-reads bytes), counts the bytes for progress, and cuts the stream into fixed-size parts.
+ */
+class BodyReader {
+  private readonly iterator: AsyncIterator<unknown>;
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private consumed = 0;
+  private ended = false;
+
+  constructor(
+    private readonly body: Readable,
+    private readonly onProgress?: (bytes: number) => void,
+  ) {
+    this.iterator = body[Symbol.asyncIterator]();
+  }
+
+  private async pull(signal?: AbortSignal): Promise<boolean> {
+    signal?.throwIfAborted();
+    const { value, done } = await this.iterator.next();
+    if (done) {
+      this.ended = true;
+      return false;
+    }
+    const chunk = typeof value === "string" ? Buffer.from(value) : Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array);
+    this.buffered.push(chunk);
+    this.bufferedBytes += chunk.length;
+    this.consumed += chunk.length;
+    this.onProgress?.(this.consumed);
+    return true;
+  }
+
+  /** Reads until `bytes` are buffered or the body ends; true when it ended. */
+  async fill(bytes: number, signal?: AbortSignal): Promise<boolean> {
+    while (!this.ended && this.bufferedBytes < bytes) await this.pull(signal);
+    return this.ended;
+  }
+
+  take(): Buffer[] {
+    const out = this.buffered;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    return out;
+  }
+
+  /** Exactly `size`-byte parts (the last may be shorter), starting with `head`. */
+  async *parts(size: number, head: Buffer[], signal?: AbortSignal): AsyncGenerator<Buffer> {
+    this.buffered = [...head, ...this.buffered];
+    this.bufferedBytes = this.buffered.reduce((n, b) => n + b.length, 0);
+    let yielded = false;
+    for (;;) {
+      while (!this.ended && this.bufferedBytes < size) await this.pull(signal);
+      if (this.bufferedBytes === 0) break;
+      const all = Buffer.concat(this.take());
+      const part = all.subarray(0, Math.min(size, all.length));
+      if (all.length > part.length) {
+        this.buffered = [all.subarray(part.length)];
+        this.bufferedBytes = all.length - part.length;
+      }
+      yielded = true;
+      yield part;
+    }
+    // S3 needs at least one part, even for a body that turned out empty
+    if (!yielded) yield Buffer.alloc(0);
+  }
+
+  /** Stops reading: lets the body's producer clean up if we did not reach the end. */
+  release(): void {
+    if (!this.ended) this.body.destroy();
+  }
+}
