@@ -1,5 +1,5 @@
 import ssh2 from "ssh2";
-import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
+import type { Client, ClientChannel, ServerHostKeyAlgorithm, SFTPWrapper } from "ssh2";
 import { FerryError } from "@ferry/core";
 import type { Credentials } from "./credentials.js";
 import { ADAPTER_NAME, toSftpError } from "./errors.js";
@@ -110,7 +110,7 @@ export function openConnection(settings: ConnectionSettings, signal?: AbortSigna
     client.on("error", fail);
     client.once("close", () => fail(new Error("connection closed during handshake")));
 
-    const preferred = settings.hostKeys.preferredAlgorithms();
+    const preferred = settings.hostKeys.preferredAlgorithms() as ServerHostKeyAlgorithm[];
     try {
       client.connect({
         host,

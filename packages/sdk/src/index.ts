@@ -6,4 +6,6 @@ export { list } from "./list.js";
 export { explain, type Explanation } from "./explain.js";
 export { openLocation, KNOWN_ADAPTERS, type KnownAdapter, redactUrl, remoteToUrl } from "./locations.js";
 export { fileSpool } from "./file-spool.js";
+export type { PreparedRun } from "./prepare.js";
+export type { QueueRunnerFactory } from "./queue.js";
 export { FerryError, isFerryError } from "@ferry/core";

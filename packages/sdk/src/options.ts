@@ -136,6 +136,11 @@ export interface RunSettings {
   collectKeys?: boolean;
   /** Redis URL: spread transfers over `ferry worker`s (needs @ferry/cluster) */
   queue?: string;
+  /** distributed runs: wait for this many workers before enqueueing (default 1) */
+  minWorkers?: number;
+  /** distributed runs: most keys and bytes in one batch (defaults 100 keys, 64 MiB) */
+  batchKeys?: number;
+  batchBytes?: number | string;
 }
 
 export interface SyncOptions

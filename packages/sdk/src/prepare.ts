@@ -28,6 +28,8 @@ export type RunKind = "sync" | "copy" | "move" | "check" | "plan";
 
 export interface PreparedRun {
   adapters: Record<Side, Adapter>;
+  /** the locations as the caller gave them (workers of a distributed run open them again) */
+  locations: Record<Side, Location>;
   mode: SyncMode;
   rules: ModeRules;
   filter: KeyFilter;
@@ -175,7 +177,7 @@ export async function prepareRun(srcLoc: Location, dstLoc: Location, options: Sy
       ...(kind === "move" || options.deleteSource ? { deleteSourceAfterTransfer: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     };
-    return { adapters, mode, rules, filter, stats, plan, runOptions, close };
+    return { adapters, locations: { src: srcLoc, dst: dstLoc }, mode, rules, filter, stats, plan, runOptions, close };
   } catch (e) {
     await close();
     throw e;

@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { lstat, opendir, readdir, unlink } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * Atomic writes go to `.<name>.ferry-tmp-<12 hex>` beside the final file and are renamed
+ * into place. Such names are never listed as keys and may not be written as keys. A writer
+ * that crashed leaves one behind; it is removed once it has not been touched for
+ * STALE_TEMP_MS (a live writer keeps bumping its mtime as data arrives).
+ */
+export const STALE_TEMP_MS = 60 * 60 * 1000;
+
+const TEMP_NAME = /^\..*\.ferry-tmp-[0-9a-f]{12}$/s;
+/** bytes of the original name kept in a temp name: keeps it under NAME_MAX (255) */
+const KEPT_NAME_BYTES = 200;
+
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+export function tempNameFor(name: string): string {
+  let kept = "";
+  let bytes = 0;
+  for (const ch of name) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > KEPT_NAME_BYTES) break;
+    kept += ch;
+  }
+  return `.${kept}.ferry-tmp-${randomBytes(6).toString("hex")}`;
+}
+
+/** Removes stale temp files directly in `dir`; returns how many. Errors are ignored: this is housekeeping. */
+export async function sweepStaleTempFiles(dir: string, olderThanMs = STALE_TEMP_MS, now = Date.now()): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!isTempName(name)) continue;
+    const path = join(dir, name);
+    try {
+      const stats = await lstat(path);
+      if (!stats.isDirectory() && now - stats.mtimeMs >= olderThanMs) {
+        await unlink(path);
+        removed++;
+      }
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+/** The whole-tree pass behind LocalAdapter.cleanupTempFiles (does not follow symlinks). */
+export async function sweepStaleTempFilesUnder(root: string, olderThanMs = STALE_TEMP_MS): Promise<number> {
+  const now = Date.now();
+  let removed = await sweepStaleTempFiles(root, olderThanMs, now);
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch {
+      continue;
+    }
+    for await (const dirent of handle) {
+      if (!dirent.isDirectory()) continue;
+      const sub = join(dir, dirent.name);
+      removed += await sweepStaleTempFiles(sub, olderThanMs, now);
+      pending.push(sub);
+    }
+  }
+  return removed;
+}
