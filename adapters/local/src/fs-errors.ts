@@ -26,7 +26,7 @@ const MAPPINGS: Record<string, Mapping> = {
   ENOTEMPTY: { code: "Conflict", reason: "directory not empty" },
   ENAMETOOLONG: { code: "InvalidKey", reason: "file name too long" },
   EILSEQ: { code: "InvalidKey", reason: "file name not valid on this file system" },
-  EINVAL: { code: "InvalidKey", reason: "invalid argument (a name this file system refuses?)" },
+  EINVAL: { code: "Provider", reason: "invalid argument" },
   EMFILE: { code: "Transient", reason: "too many open files", retryable: true },
   ENFILE: { code: "Transient", reason: "too many open files in system", retryable: true },
   EAGAIN: { code: "Transient", reason: "resource temporarily unavailable", retryable: true },

@@ -95,7 +95,8 @@ export class SftpAdapter implements Adapter {
       atomicWrites: true,
       emptyDirectories: true,
       caseSensitive: true,
-      symlinks: true,
+      // symlinks are listed and written as such only in "copy" mode; "follow" sees through them
+      symlinks: this.links === "copy",
       permissions: true,
     };
 
@@ -261,6 +262,9 @@ export class SftpAdapter implements Adapter {
   checkWriteMeta(meta: WriteMeta): void {
     for (const name of UNKEPT) {
       if (meta[name] !== undefined) throw new FerryError("Unsupported", `sftp cannot keep ${name}`, { adapter: ADAPTER_NAME });
+    }
+    if (meta.symlinkTarget !== undefined && this.links !== "copy") {
+      throw new FerryError("Unsupported", "sftp writes symlinks only with --links (links: \"copy\")", { adapter: ADAPTER_NAME });
     }
     if (meta.metadata && Object.keys(meta.metadata).length > 0) {
       throw new FerryError("Unsupported", "sftp cannot keep user metadata", { adapter: ADAPTER_NAME });

@@ -28,7 +28,7 @@ export interface SortedWalkOptions {
   prefix?: string;
   /** yield only keys strictly greater than this */
   startAfter?: string;
-  /** also yield directory entries (key without the trailing slash) */
+  /** also yield directory entries (key without the trailing slash, placed where `key/` sorts) */
   dirs?: boolean;
   /** directories listed ahead of the walk, and the cap on listings in flight */
   prefetch?: number;
@@ -77,7 +77,6 @@ export async function* sortedWalk(options: SortedWalkOptions): AsyncGenerator<En
         items.push({ sortKey: child.name, child, kind: "entry" });
         continue;
       }
-      if (options.dirs) items.push({ sortKey: child.name, child, kind: "entry" });
       items.push({ sortKey: walkSortName(child.name, true), child, kind: "descend" });
     }
     items.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
@@ -103,6 +102,8 @@ export async function* sortedWalk(options: SortedWalkOptions): AsyncGenerator<En
       const pending = ahead.get(it);
       if (!pending) continue; // subtree entirely at or before startAfter
       ahead.delete(it);
+      // a directory entry sits where its name sorts as a walk sees it: `name/`, just before its contents
+      if (options.dirs && (startAfter === undefined || compareKeys(key, startAfter) > 0)) yield it.child.entry(key.slice(0, -1));
       fetchAhead(++descended + prefetch);
       const childIdentity = it.child.identity ?? `${identity}/${it.child.name}`;
       if (ancestors.has(childIdentity)) continue; // a symlink back into its own ancestry

@@ -4,6 +4,7 @@ import { prepareOneWay, sdkOptions } from "./one-way.js";
 import type { CommandEnv } from "./setup.js";
 import { describeExplanation } from "./explain-text.js";
 import { usageError } from "../errors.js";
+import { LineWriter } from "../ui/renderer.js";
 
 /** `ferry plan SRC DST [--out plan.json] [--explain KEY]` — sync --dry-run printing the whole plan. */
 export async function runPlan(srcArg: string, dstArg: string, flags: FlagValues, env: CommandEnv, extra: { out?: string; explain?: string }): Promise<number> {
@@ -11,12 +12,17 @@ export async function runPlan(srcArg: string, dstArg: string, flags: FlagValues,
   if (extra.explain !== undefined && extra.out !== undefined) throw usageError("--explain and --out conflict: --explain decides one key and saves no plan");
   const { ctx, mode, built, prepared } = await prepareOneWay("plan", srcArg, dstArg, flags, env);
   const [src, dst] = prepared.locations as [NonNullable<(typeof prepared.locations)[0]>, NonNullable<(typeof prepared.locations)[1]>];
+  if (extra.explain !== undefined) {
+    // One key's decision: no run, no UI — just the answer.
+    const options = { ...built.options, adapterOptions: prepared.adapterOptions, env: env.io.env, ...(prepared.configPath ? { configPath: prepared.configPath } : {}) };
+    const explanation = await prepared.sdk.explain(src, dst, extra.explain, options);
+    const lines = new LineWriter(env.io, env.scrubber);
+    if (ctx.output.json) lines.out(JSON.stringify({ type: "explain", ...JSON.parse(JSON.stringify(explanation)) }));
+    else lines.out(describeExplanation(explanation));
+    return 0;
+  }
   return runSession({ ctx, io: env.io, mode }, async (hooks) => {
     const options = sdkOptions(built, prepared, env, hooks);
-    if (extra.explain !== undefined) {
-      const explanation = await prepared.sdk.explain(src, dst, extra.explain, options);
-      return { results: [{ line: describeExplanation(explanation), json: { type: "explain", ...JSON.parse(JSON.stringify(explanation)) } }] };
-    }
     const result = await prepared.sdk.plan(src, dst, { ...options, ...(extra.out !== undefined ? { out: extra.out } : {}) });
     const planFile = (result as { planFile?: string }).planFile ?? extra.out;
     const stats = (result as { stats?: import("@ferry/core").RunSummary }).stats;

@@ -43,7 +43,7 @@ export interface PreparedLocations {
  * (opening them here, each with its own settings; fills in `adapter` on those arguments) and
  * refuses adapter flags no location uses.
  */
-export async function prepareLocations(locs: readonly LocationArg[], flags: FlagValues, env: CommandEnv): Promise<PreparedLocations> {
+export async function prepareLocations(locs: readonly LocationArg[], flags: FlagValues, env: CommandEnv, checkAdapterFlags = true): Promise<PreparedLocations> {
   const options = adapterOptions(flags, env.scrubber);
   const configPath = flags.str("config");
   const sdk = await loadSdk();
@@ -76,7 +76,7 @@ export async function prepareLocations(locs: readonly LocationArg[], flags: Flag
       locations.push(loc.arg);
     }
   }
-  assertAdapterFlagsApply(flags, adaptersInUse);
+  if (checkAdapterFlags) assertAdapterFlagsApply(flags, adaptersInUse);
   return { sdk, locations, adapterOptions: options, configPath, config, adaptersInUse };
 }
 

@@ -155,12 +155,13 @@ describe("excludesDirectory is conservative (never true while a key below could 
       const filter = compileFilter(options);
       const included = new Map(keyList.map((k) => [k, filter.includes(k)]));
       // the fast path and the explanation agree, in any order of calls
-      for (const key of [...keyList].reverse()) expect(filter.explain(key).included, `${key} ${JSON.stringify(options)}`).toBe(included.get(key));
+      const disagreements = [...keyList].reverse().filter((k) => filter.explain(k).included !== included.get(k));
+      expect(disagreements, JSON.stringify(options)).toEqual([]);
       for (const [dir, keysBelow] of below) {
         if (!filter.excludesDirectory(dir)) continue;
         pruned++;
         const wrongly = keysBelow.filter((k) => included.get(k));
-        expect(wrongly, `${style} ${JSON.stringify(list)} pruned ${JSON.stringify(dir)}`).toEqual([]);
+        if (wrongly.length > 0) expect(wrongly, `${style} ${JSON.stringify(list)} pruned ${JSON.stringify(dir)}`).toEqual([]);
       }
     }
     expect(pruned).toBeGreaterThan(100); // the property is not vacuous

@@ -63,10 +63,14 @@ function spawnGroup(cmd, args, log) {
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  const tail = () => (output.trim() ? `: ${output.trim().split("\n").slice(-5).join(" | ")}` : "");
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
   let running = true;
-  exited.then(() => {
+  let stopping = false;
+  exited.then((code) => {
     running = false;
+    // a server dying under the tests explains the failures that follow; say so
+    if (!stopping) log(`exited unexpectedly (${code})${tail()}`);
   });
   const signalGroup = (sig) => {
     try {
@@ -77,9 +81,10 @@ function spawnGroup(cmd, args, log) {
   };
   return {
     exited,
-    tail: () => (output.trim() ? `: ${output.trim().split("\n").slice(-5).join(" | ")}` : ""),
+    tail,
     async stop() {
       if (!running) return;
+      stopping = true;
       signalGroup("SIGTERM");
       const timer = setTimeout(() => {
         log("did not stop on SIGTERM; killing");

@@ -1,0 +1,102 @@
+import { constants } from "node:fs";
+import { copyFile, lutimes, open, rename, symlink, unlink, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { tempNameFor } from "./temp-files.js";
+
+/** Large buffers: fewer write syscalls for big files, no cost for small ones. */
+const WRITE_BUFFER = 1024 * 1024;
+
+export interface FileAttributes {
+  /** ms since the epoch; may carry a fraction */
+  mtime?: number;
+  /** permission bits to set (only when the adapter keeps permissions) */
+  mode?: number;
+  /** flush data to disk before the rename (default true) */
+  fsync: boolean;
+}
+
+export interface CommitTarget {
+  /** directory of the final file (exists, checked inside the root) */
+  directory: string;
+  /** final file name inside it */
+  name: string;
+}
+
+function seconds(ms: number): number {
+  return ms / 1000;
+}
+
+/**
+ * Writes into a fresh temp file beside the target and renames it into place only when
+ * everything (data, fsync, mode, mtime) succeeded. On any failure or abort the temp file
+ * is removed, so the final name holds either the old content or the complete new one.
+ */
+async function commitThroughTemp(target: CommitTarget, produce: (tempPath: string) => Promise<void>): Promise<void> {
+  const tempPath = join(target.directory, tempNameFor(target.name));
+  try {
+    await produce(tempPath);
+    await rename(tempPath, join(target.directory, target.name));
+  } catch (e) {
+    await unlink(tempPath).catch(() => {});
+    throw e;
+  }
+}
+
+async function finishFile(handle: FileHandle, attributes: FileAttributes): Promise<void> {
+  if (attributes.mode !== undefined) await handle.chmod(attributes.mode);
+  if (attributes.mtime !== undefined) await handle.utimes(seconds(attributes.mtime), seconds(attributes.mtime));
+  if (attributes.fsync) await handle.sync();
+}
+
+export interface StreamWriteOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+}
+
+/** Streams `body` to the target atomically; resolves with the byte count. */
+export async function writeStreamAtomically(target: CommitTarget, body: Readable, attributes: FileAttributes, options: StreamWriteOptions): Promise<number> {
+  let written = 0;
+  await commitThroughTemp(target, async (tempPath) => {
+    // "wx": never reuse a name another writer holds
+    const handle = await open(tempPath, "wx", attributes.mode ?? 0o666);
+    try {
+      const sink = handle.createWriteStream({ highWaterMark: WRITE_BUFFER, autoClose: false });
+      const counter = new Transform({
+        highWaterMark: WRITE_BUFFER,
+        transform(chunk: Buffer, _encoding, done) {
+          written += chunk.length;
+          options.onProgress?.(written);
+          done(null, chunk);
+        },
+      });
+      await pipeline(body, counter, sink, options.signal ? { signal: options.signal } : {});
+      await finishFile(handle, attributes);
+    } finally {
+      await handle.close();
+    }
+  });
+  return written;
+}
+
+/** Creates a symlink atomically (replacing whatever file or link had the name). */
+export async function writeSymlinkAtomically(target: CommitTarget, linkTarget: string, attributes: FileAttributes): Promise<void> {
+  await commitThroughTemp(target, async (tempPath) => {
+    await symlink(linkTarget, tempPath);
+    if (attributes.mtime !== undefined) await lutimes(tempPath, seconds(attributes.mtime), seconds(attributes.mtime));
+  });
+}
+
+/** Copies a file in the kernel (a reflink where the file system can) and commits it atomically. */
+export async function copyFileAtomically(sourcePath: string, target: CommitTarget, attributes: FileAttributes): Promise<void> {
+  await commitThroughTemp(target, async (tempPath) => {
+    await copyFile(sourcePath, tempPath, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    const handle = await open(tempPath, "r+");
+    try {
+      await finishFile(handle, attributes);
+    } finally {
+      await handle.close();
+    }
+  });
+}

@@ -1,0 +1,119 @@
+import type { Dirent, Stats } from "node:fs";
+import { lstat, readdir, readlink, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { compareKeys } from "@ferry/core";
+import type { ConcurrencyLimit } from "./concurrency-limit.js";
+import { errnoOf, fsError } from "./fs-errors.js";
+import { specialKind } from "./entries.js";
+import { isTempName } from "./temp-files.js";
+
+export type LinkPolicy = "follow" | "copy";
+
+/** One child of a directory, classified and stat'ed. */
+export interface WalkItem {
+  name: string;
+  key: string;
+  /** what the item sorts by: its key, or key + "/" for a directory */
+  position: string;
+  kind: "file" | "dir" | "symlink";
+  /** the item's own stats, or its target's when a followed symlink */
+  stats: Stats;
+  /** symlink target (links: "copy") */
+  target?: string;
+  /** the directory's listing, when read ahead of time */
+  children?: Promise<WalkItem[]>;
+}
+
+export interface ReadContext {
+  links: LinkPolicy;
+  limit: ConcurrencyLimit;
+  warn: (message: string, key: string) => void;
+}
+
+export interface ReadFilter {
+  /** keep only names starting with this (the last segment of a list prefix) */
+  namePrefix?: string;
+  /** keep only what can hold keys strictly after this */
+  startAfter?: string;
+}
+
+/**
+ * True when something at `position` can hold keys after `startAfter`: it sorts after it,
+ * or it is a directory that `startAfter` lies inside. Everything else is pruned unread.
+ */
+export function reachesPast(position: string, isDirectory: boolean, startAfter: string | undefined): boolean {
+  if (startAfter === undefined) return true;
+  return compareKeys(position, startAfter) > 0 || (isDirectory && startAfter.startsWith(position));
+}
+
+function byPosition(a: WalkItem, b: WalkItem): number {
+  return compareKeys(a.position, b.position);
+}
+
+/**
+ * Reads one directory: drops ferry's temp files and what the filter rules out (before any
+ * stat), stats the rest with a shared bound, skips special files with a warning, and
+ * returns the items sorted by position. Memory is one directory's fan-out.
+ */
+export async function readSortedDirectory(path: string, keyPrefix: string, context: ReadContext, filter: ReadFilter = {}): Promise<WalkItem[]> {
+  let dirents: Dirent[];
+  try {
+    dirents = await readdir(path, { withFileTypes: true });
+  } catch (e) {
+    const errno = errnoOf(e);
+    // gone (or replaced by a file) since its parent was read
+    if (errno === "ENOENT" || errno === "ENOTDIR") return [];
+    throw fsError(e, "list", keyPrefix.slice(0, -1) || ".");
+  }
+  const { namePrefix, startAfter } = filter;
+  const candidates = dirents.filter((d) => {
+    if (isTempName(d.name)) return false;
+    if (namePrefix && !d.name.startsWith(namePrefix)) return false;
+    if (startAfter === undefined) return true;
+    const key = keyPrefix + d.name;
+    // a followed symlink may turn out to be a directory: keep it if either reading could matter
+    if (d.isSymbolicLink()) return reachesPast(key, false, startAfter) || reachesPast(`${key}/`, true, startAfter);
+    return d.isDirectory() ? reachesPast(`${key}/`, true, startAfter) : reachesPast(key, false, startAfter);
+  });
+
+  const items = await Promise.all(candidates.map((d) => context.limit.run(() => classify(path, keyPrefix, d, context))));
+  const kept: WalkItem[] = [];
+  for (const item of items) {
+    if (item && reachesPast(item.position, item.kind === "dir", startAfter)) kept.push(item);
+  }
+  return kept.sort(byPosition);
+}
+
+async function classify(dir: string, keyPrefix: string, dirent: Dirent, context: ReadContext): Promise<WalkItem | undefined> {
+  const name = dirent.name;
+  const key = keyPrefix + name;
+  const path = join(dir, name);
+  const isLink = dirent.isSymbolicLink();
+  let stats: Stats;
+  try {
+    stats = isLink && context.links === "follow" ? await stat(path) : await lstat(path);
+  } catch (e) {
+    const errno = errnoOf(e);
+    if (isLink && (errno === "ENOENT" || errno === "ENOTDIR" || errno === "ELOOP")) {
+      context.warn(`skipping symlink ${JSON.stringify(key)}: its target ${errno === "ELOOP" ? "loops" : "does not exist"}`, key);
+      return undefined;
+    }
+    // removed between readdir and stat
+    if (errno === "ENOENT" || errno === "ENOTDIR") return undefined;
+    throw fsError(e, "stat", key);
+  }
+  if (stats.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = await readlink(path);
+    } catch (e) {
+      if (errnoOf(e) === "ENOENT") return undefined;
+      throw fsError(e, "read the symlink", key);
+    }
+    return { name, key, position: key, kind: "symlink", stats, target };
+  }
+  if (stats.isDirectory()) return { name, key, position: `${key}/`, kind: "dir", stats };
+  if (stats.isFile()) return { name, key, position: key, kind: "file", stats };
+  context.warn(`skipping ${specialKind(stats) ?? "special file"} ${JSON.stringify(key)}: only files${context.links === "copy" ? ", symlinks" : ""} and directories are synced`, key);
+  return undefined;
+}
