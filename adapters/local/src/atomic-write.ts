@@ -3,6 +3,8 @@ import { copyFile, lutimes, open, rename, symlink, unlink, type FileHandle } fro
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { FerryError } from "@ferry/core";
+import { ADAPTER } from "./fs-errors.js";
 import { tempNameFor } from "./temp-files.js";
 
 /** Large buffers: fewer write syscalls for big files, no cost for small ones. */
@@ -53,6 +55,8 @@ async function finishFile(handle: FileHandle, attributes: FileAttributes): Promi
 export interface StreamWriteOptions {
   signal?: AbortSignal;
   onProgress?: (bytes: number) => void;
+  /** when known: a body of another length is refused before the rename */
+  expectedSize?: number;
 }
 
 /** Streams `body` to the target atomically; resolves with the byte count. */
@@ -72,6 +76,9 @@ export async function writeStreamAtomically(target: CommitTarget, body: Readable
         },
       });
       await pipeline(body, counter, sink, options.signal ? { signal: options.signal } : {});
+      if (options.expectedSize !== undefined && written !== options.expectedSize) {
+        throw new FerryError("Integrity", `the body had ${written} bytes, expected ${options.expectedSize} (did the source change?)`, { adapter: ADAPTER });
+      }
       await finishFile(handle, attributes);
     } finally {
       await handle.close();

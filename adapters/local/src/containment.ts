@@ -1,4 +1,4 @@
-import { mkdir, realpath, stat } from "node:fs/promises";
+import { lstat, mkdir, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { FerryError, validateKey } from "@ferry/core";
 import { ADAPTER, errnoOf, fsError } from "./fs-errors.js";
@@ -22,6 +22,7 @@ export function parentKey(key: string): string {
 export class RootGuard {
   private realRootPromise: Promise<string> | undefined;
   private readonly checkedParents = new Set<string>();
+  private readonly plainDirectories = new Map<string, boolean>();
 
   constructor(readonly root: string) {}
 
@@ -151,6 +152,30 @@ export class RootGuard {
   /** Called when a directory was removed (or found missing) so it is checked again next time. */
   forget(dirKey: string): void {
     this.checkedParents.delete(dirKey);
+    this.plainDirectories.delete(dirKey);
+  }
+
+  /**
+   * True when every component from the root down to `dirKey` is a real directory, no
+   * symlink: only such directories are removed when they become empty, so pruning can never
+   * reach the root or anything outside it through a link.
+   */
+  async isPlainDirectory(dirKey: string): Promise<boolean> {
+    if (dirKey === "") return false;
+    const known = this.plainDirectories.get(dirKey);
+    if (known !== undefined) return known;
+    const parent = parentKey(dirKey);
+    let plain = parent === "" || (await this.isPlainDirectory(parent));
+    if (plain) {
+      try {
+        plain = (await lstat(this.pathOf(dirKey))).isDirectory();
+      } catch {
+        plain = false;
+      }
+    }
+    // only positive answers are kept: a missing directory may appear later
+    if (plain) this.plainDirectories.set(dirKey, true);
+    return plain;
   }
 
   private fileInTheWay(key: string, dirKey: string): FerryError {

@@ -65,3 +65,16 @@ export function aborted(action: string, key?: string): FerryError {
 export function throwIfAborted(signal: AbortSignal | undefined, action: string, key?: string): void {
   if (signal?.aborted) throw aborted(action, key);
 }
+
+/**
+ * For operations on a key that should exist (read, hash, set mtime, rename away): a file
+ * where a parent directory should be, or a directory where the file should be, both mean
+ * "no such key".
+ */
+export function fsErrorForExisting(e: unknown, action: string, key: string): FerryError {
+  const errno = errnoOf(e);
+  if (errno === "ENOTDIR" || errno === "EISDIR") {
+    return new FerryError("NotFound", `cannot ${action} ${JSON.stringify(key)}: no such file (${errno})`, { adapter: ADAPTER, key, cause: e });
+  }
+  return fsError(e, action, key);
+}

@@ -6,7 +6,8 @@ import { join } from "node:path";
  * Atomic writes go to `.<name>.ferry-tmp-<12 hex>` beside the final file and are renamed
  * into place. Such names are never listed as keys and may not be written as keys. A writer
  * that crashed leaves one behind; it is removed once it has not been touched for
- * STALE_TEMP_MS (a live writer keeps bumping its mtime as data arrives).
+ * STALE_TEMP_MS by its ctime (a live writer keeps bumping it as data arrives; the mtime is
+ * no guide, the writer sets it to the source's before the rename).
  */
 export const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -43,7 +44,9 @@ export async function sweepStaleTempFiles(dir: string, olderThanMs = STALE_TEMP_
     const path = join(dir, name);
     try {
       const stats = await lstat(path);
-      if (!stats.isDirectory() && now - stats.mtimeMs >= olderThanMs) {
+      // ctime, not mtime: a live writer sets the temp file's mtime to the source's (often long ago)
+      // before the rename, and utimes itself bumps ctime, which cannot be set back
+      if (!stats.isDirectory() && now - stats.ctimeMs >= olderThanMs) {
         await unlink(path);
         removed++;
       }

@@ -16,6 +16,8 @@ export interface S3ErrorContext {
   endpoint: string;
   /** strings that must never appear in a message (secret keys, session tokens) */
   secrets?: readonly string[];
+  /** the operation's signal: once it fired, whatever failed failed because of it */
+  signal?: AbortSignal;
 }
 
 const ADAPTER = "s3";
@@ -92,11 +94,25 @@ function quoteKey(ctx: S3ErrorContext): string {
   return ctx.key === undefined ? `bucket "${ctx.bucket}"` : `${JSON.stringify(ctx.key)} in bucket "${ctx.bucket}"`;
 }
 
+/**
+ * The SDK's error without `$response`: that holds the raw HTTP exchange, whose request headers
+ * can carry a session token (a secret) and whose sockets we should not keep alive.
+ */
+function safeCause(e: unknown): unknown {
+  if (!(e instanceof Error) || !("$response" in e)) return e;
+  const err = e as Error & SdkErrorShape;
+  const copy = new Error(err.message);
+  copy.name = err.name;
+  copy.stack = err.stack;
+  Object.assign(copy, { Code: err.Code, code: err.code, $metadata: err.$metadata, $fault: err.$fault });
+  return copy;
+}
+
 /** Maps anything the S3 SDK (or the network below it) throws into a FerryError. */
 export function toS3Error(e: unknown, ctx: S3ErrorContext): FerryError {
   if (isFerryError(e)) return e;
-  const options = { adapter: ADAPTER, key: ctx.key, cause: e };
-  if (isAbortError(e)) return new FerryError("Aborted", `s3: ${ctx.operation} ${quoteKey(ctx)} was aborted`, options);
+  const options = { adapter: ADAPTER, key: ctx.key, cause: safeCause(e) };
+  if (isAbortError(e) || ctx.signal?.aborted) return new FerryError("Aborted", `s3: ${ctx.operation} ${quoteKey(ctx)} was aborted`, options);
 
   const { code, status, network } = describeSdkError(e);
   const make = (kind: FerryErrorCode, text: string, hint?: string) =>

@@ -30,9 +30,9 @@ export async function* listObjects(client: S3Client, req: ListRequest, errorCont
   let token: string | undefined;
   let previous: string | undefined;
   do {
-    req.signal?.throwIfAborted();
     let page;
     try {
+      req.signal?.throwIfAborted();
       page = await client.send(
         new ListObjectsV2Command({
           Bucket: req.bucket,
@@ -43,7 +43,12 @@ export async function* listObjects(client: S3Client, req: ListRequest, errorCont
         { abortSignal: req.signal },
       );
     } catch (e) {
-      throw toS3Error(e, { ...errorContext, operation: "list", key: req.prefix || undefined });
+      throw toS3Error(e, {
+        ...errorContext,
+        operation: "list",
+        ...(req.prefix ? { key: req.prefix } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
     }
     for (const object of page.Contents ?? []) {
       const fullKey = object.Key;
@@ -83,5 +88,7 @@ function toEntry(object: _Object, key: string, req: ListRequest): Entry | undefi
     type: "file",
     ...(etag !== undefined ? { etag } : {}),
     ...(md5 !== undefined ? { hashes: { md5 } } : {}),
+    // upload time: not the source mtime (that needs a HeadObject), but free here
+    ...(object.LastModified ? { lastModified: object.LastModified.getTime() } : {}),
   };
 }

@@ -49,18 +49,24 @@ export async function multipartEtagOfStream(body: AsyncIterable<Uint8Array | str
   return hasher.digest();
 }
 
+/** Part sizes (MiB) common tools use by default: ferry/aws cli 8, rclone/boto 5, s3cmd 15, … */
+const COMMON_PART_SIZES_MIB = [8, 5, 16, 15, 10, 32, 50, 64, 100, 128, 256, 512];
+
 /**
- * The part size most uploaders would have used to produce `partCount` parts for `size` bytes:
- * the smallest whole number of MiB that yields exactly that many parts (aws cli, rclone and
- * ferry all use MiB multiples), or undefined when none does.
+ * Part sizes that would have cut `size` bytes into exactly `partCount` parts, most likely
+ * first: the defaults of common tools, then every other whole number of MiB (uploaders grow part
+ * sizes in MiB), at most `limit` in all. Several can fit; hashing one read with a
+ * `multipartEtag` per candidate finds the one that matches.
  */
-export function guessPartSize(size: number, partCount: number): number | undefined {
+export function candidatePartSizes(size: number, partCount: number, limit = 16): number[] {
   const MiB = 1024 * 1024;
-  if (partCount < 1 || size < 0) return undefined;
-  if (partCount === 1) return Math.max(MiB, Math.ceil(size / MiB) * MiB);
-  const smallest = Math.ceil(size / partCount / MiB) * MiB;
-  for (let ps = Math.max(MiB, smallest); ps * (partCount - 1) < size; ps += MiB) {
-    if (Math.ceil(size / ps) === partCount) return ps;
+  if (!Number.isInteger(partCount) || partCount < 1 || size < 0) return [];
+  const fits = (ps: number) => (partCount === 1 ? size <= ps : Math.ceil(size / ps) === partCount);
+  const out = COMMON_PART_SIZES_MIB.map((m) => m * MiB).filter(fits);
+  if (partCount > 1) {
+    for (let ps = Math.max(MiB, Math.ceil(size / partCount / MiB) * MiB); ps * (partCount - 1) < size && out.length < limit; ps += MiB) {
+      if (fits(ps) && !out.includes(ps)) out.push(ps);
+    }
   }
-  return undefined;
+  return out.slice(0, limit);
 }

@@ -72,9 +72,11 @@ export async function runMultipartUpload(
     uploadId = undefined;
     return { etag: done.ETag, parts: completed.length };
   } catch (e) {
-    stop.abort(e);
+    // the first failure is the story; parts cancelled because of it only echo it
+    failure ??= { error: e };
+    stop.abort(failure.error);
     await Promise.allSettled(running);
-    throw failure?.error ?? e;
+    throw failure.error;
   } finally {
     run.signal?.removeEventListener("abort", onAbort);
     if (uploadId !== undefined) {

@@ -6,6 +6,7 @@ import {
   FerryError,
   canCopyServerSide,
   normalizePrefix,
+  validateKey,
   type Adapter,
   type Capabilities,
   type DeleteOutcome,
@@ -86,13 +87,23 @@ export class S3Adapter implements Adapter {
     this.identity = this.setup.identity;
   }
 
-  /** The object key in the bucket for a key relative to the location. */
+  /**
+   * The object key in the bucket for a key relative to the location. The core validates keys
+   * before adapters see them; checking again here keeps the adapter safe on its own (SDK use).
+   */
   objectKey(key: string): string {
-    return this.prefix + key;
+    return this.prefix + validateKey(key, "s3");
   }
 
-  private context(operation: string, key?: string): S3ErrorContext {
-    return { bucket: this.bucket, operation, endpoint: this.setup.endpoint, secrets: this.setup.secrets, ...(key !== undefined ? { key } : {}) };
+  private context(operation: string, key?: string, signal?: AbortSignal): S3ErrorContext {
+    return {
+      bucket: this.bucket,
+      operation,
+      endpoint: this.setup.endpoint,
+      secrets: this.setup.secrets,
+      ...(key !== undefined ? { key } : {}),
+      ...(signal ? { signal } : {}),
+    };
   }
 
   list(prefix = "", options: ListOptions = {}): AsyncIterable<Entry> {
@@ -122,7 +133,7 @@ export class S3Adapter implements Adapter {
     try {
       head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { abortSignal: options.signal });
     } catch (e) {
-      const mapped = toS3Error(e, this.context("stat", key));
+      const mapped = toS3Error(e, this.context("stat", key, options.signal));
       if (mapped.code === "NotFound" && describeSdkError(e).code !== "NoSuchBucket") return undefined;
       throw mapped;
     }
@@ -131,8 +142,10 @@ export class S3Adapter implements Adapter {
     const md5 = this.md5Of(etag, rest);
     const metadata = rest ? Object.fromEntries(Object.entries(rest).filter(([k]) => k !== MD5_METADATA_KEY)) : undefined;
     const entry: Entry = { key, size: head.ContentLength ?? 0, type: "file" };
-    const time = mtime ?? head.LastModified?.getTime();
+    const uploaded = head.LastModified?.getTime();
+    const time = mtime ?? uploaded;
     if (time !== undefined) entry.mtime = time;
+    if (uploaded !== undefined) entry.lastModified = uploaded;
     if (etag !== undefined) entry.etag = etag;
     if (md5 !== undefined) entry.hashes = { md5 };
     if (head.ContentType !== undefined) entry.contentType = head.ContentType;
@@ -156,7 +169,7 @@ export class S3Adapter implements Adapter {
       partSize: this.tuning.downloadPartSize,
       concurrency: this.tuning.downloadConcurrency,
       ...(options.signal ? { signal: options.signal } : {}),
-      errorContext: this.context("read", key),
+      errorContext: this.context("read", key, options.signal),
     });
   }
 
@@ -191,7 +204,7 @@ export class S3Adapter implements Adapter {
       if (meta.mtime !== undefined) result.mtime = meta.mtime;
       return result;
     } catch (e) {
-      throw toS3Error(e, this.context("write", key));
+      throw toS3Error(e, this.context("write", key, options.signal));
     }
   }
 
@@ -224,7 +237,7 @@ export class S3Adapter implements Adapter {
       if (meta.mtime !== undefined) result.mtime = meta.mtime;
       return result;
     } catch (e) {
-      throw toS3Error(e, this.context("copy", key));
+      throw toS3Error(e, this.context("copy", key, options.signal));
     }
   }
 
@@ -244,6 +257,7 @@ export class S3Adapter implements Adapter {
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<DeleteOutcome[]> {
+    for (const key of keys) validateKey(key, "s3");
     return deleteObjects(this.client, {
       bucket: this.bucket,
       root: this.prefix,
@@ -256,6 +270,7 @@ export class S3Adapter implements Adapter {
 
   /** MD5 from the etag (single-part) or stored metadata when possible, else by reading. */
   async hash(key: string, algorithm: HashAlgorithm, options: OperationOptions = {}): Promise<string> {
+    validateKey(key, "s3");
     if (algorithm !== "md5") {
       throw new FerryError("Unsupported", `s3: hash ${algorithm} is not available (only md5)`, { adapter: "s3", key });
     }
@@ -266,7 +281,7 @@ export class S3Adapter implements Adapter {
     try {
       for await (const chunk of await this.read(key, options)) hasher.update(chunk as Buffer);
     } catch (e) {
-      throw toS3Error(e, this.context("hash", key));
+      throw toS3Error(e, this.context("hash", key, options.signal));
     }
     return hasher.digest("hex");
   }
@@ -284,17 +299,17 @@ export class S3Adapter implements Adapter {
       });
       return { exists: (page.KeyCount ?? page.Contents?.length ?? 0) > 0 };
     } catch (e) {
+      const mapped = toS3Error(e, this.context("open", undefined, options.signal));
       if (isConnectionFailure(e)) {
         const { network } = describeSdkError(e);
         throw new FerryError("Unreachable", `s3: cannot reach ${this.setup.endpoint} (${network}) for bucket "${this.bucket}"`, {
           adapter: "s3",
-          cause: e,
+          cause: mapped.cause,
           hint: "check --s3-endpoint / AWS_ENDPOINT_URL and that the service is running",
         });
       }
-      const mapped = toS3Error(e, this.context("open"));
       if (mapped.code === "NotFound") {
-        throw new FerryError("NotFound", `s3: bucket "${this.bucket}" does not exist at ${this.setup.endpoint}`, { adapter: "s3", cause: e });
+        throw new FerryError("NotFound", `s3: bucket "${this.bucket}" does not exist at ${this.setup.endpoint}`, { adapter: "s3", cause: mapped.cause });
       }
       throw mapped;
     }

@@ -34,6 +34,9 @@ export interface UploadResult {
  */
 export async function uploadObject(client: S3Client, body: Readable, req: UploadRequest): Promise<UploadResult> {
   const reader = new BodyReader(body, req.onProgress);
+  // a body that stalls must not hold an aborted upload open: destroying it ends the wait
+  const onAbort = () => body.destroy(abortError(req.signal));
+  req.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     let head: Buffer[] = [];
     if (req.size === undefined || req.size < req.threshold) {
@@ -43,8 +46,15 @@ export async function uploadObject(client: S3Client, body: Readable, req: Upload
     }
     return await putMultipart(client, reader, head, req);
   } finally {
+    req.signal?.removeEventListener("abort", onAbort);
     reader.release();
   }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error && reason.name === "AbortError") return reason;
+  return Object.assign(new Error("the write was aborted"), { name: "AbortError", cause: reason });
 }
 
 async function putSmall(client: S3Client, data: Buffer, req: UploadRequest): Promise<UploadResult> {

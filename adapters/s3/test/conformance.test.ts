@@ -12,6 +12,9 @@ runConformance({
     bucket = await createBucket(admin, "conformance");
     return testAdapter(bucket, { prefix: "root/" });
   },
+  // S3 allows 1,024-byte keys with any segment length; s3rver stores each segment as a file
+  // name (255 bytes with its suffix) and refuses longer ones (see tooling/test-servers)
+  skip: ["long-names: s3rver keeps each key segment as a file name of at most 255 bytes"],
   cleanup: async () => {
     if (admin) {
       await removeBucket(admin, bucket);

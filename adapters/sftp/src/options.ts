@@ -30,9 +30,9 @@ export interface SftpOptions {
   remoteHash?: boolean;
   /** fsync each written file (fsync@openssh.com) before it is renamed into place (default true) */
   fsync?: boolean;
-  /** bytes per SFTP read/write request (default 256 KiB) */
+  /** bytes per SFTP read/write request (default 128 KiB: OpenSSH's limit is just under 256 KiB, larger requests get split) */
   chunkSize?: number;
-  /** requests in flight per transfer (default 8) */
+  /** requests in flight per transfer (default 16) */
   transferConcurrency?: number;
   /** directories listed ahead of a walk (default 4) */
   listConcurrency?: number;
@@ -43,8 +43,8 @@ export interface SftpOptions {
 export const DEFAULTS = {
   port: 22,
   connections: 4,
-  chunkSize: 256 * 1024,
-  transferConcurrency: 8,
+  chunkSize: 128 * 1024,
+  transferConcurrency: 16,
   listConcurrency: 4,
   readyTimeout: 20_000,
 } as const;

@@ -333,9 +333,9 @@ export class SftpAdapter implements Adapter {
       return await calls.open(temp, "w");
     } catch (e) {
       if (codeOf(e) !== NO_SUCH_FILE) throw e;
-      const dir = this.paths.parent(temp);
-      this.knownDirs.delete(dir);
-      await this.ensureDir(calls, dir);
+      // some remembered directory is gone (and maybe its parents): forget them all, it is rare
+      this.knownDirs.clear();
+      await this.ensureDir(calls, this.paths.parent(temp));
       return calls.open(temp, "w");
     }
   }

@@ -15,6 +15,8 @@ export class SecretScrubber {
     // Secrets also reach output percent-encoded (inside URLs) — cover that spelling too.
     const encoded = encodeURIComponent(v);
     if (encoded !== v) this.values.add(encoded);
+    // A connection string's key or SAS can surface on its own (in a URL, an SDK message).
+    for (const m of v.matchAll(/(?:AccountKey|SharedAccessSignature|Password|SharedAccessKey)=([^;]+)/gi)) this.add(m[1]);
   }
 
   /** Learns the userinfo and secret query parameters of a URL-like location string. */

@@ -62,7 +62,8 @@ export type SkipReason =
   | "mode" // the mode does not allow this direction
   | "invalid-key"
   | "unsupported-type" // special files, symlinks on adapters without symlinks
-  | "changed-since-plan"; // apply: a side changed after the plan was made
+  | "changed-since-plan" // apply: a side changed after the plan was made
+  | "unchanged"; // bisync: a copy one side holds alone, as agreed at the last run, unchanged since
 
 export interface SkipAction {
   type: "skip";
@@ -79,6 +80,8 @@ export interface ConflictRecord {
   src?: Entry;
   dst?: Entry;
   resolution: string;
+  /** the side whose version kept the key's name, when one did */
+  winner?: Side;
   /** where the losing version was kept, when it was kept */
   keptAs?: { side: Side; key: string };
 }

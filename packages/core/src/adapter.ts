@@ -34,6 +34,13 @@ export interface Entry {
   mode?: number;
   contentType?: string;
   metadata?: Record<string, string>;
+  /**
+   * When the store itself last wrote this entry, in ms (S3 LastModified, Azure Last-Modified):
+   * the upload time, not the source mtime. Object-store listings carry it for free while `mtime`
+   * needs a stat, so a planner can apply `aws s3 sync`'s rule (same size and written no earlier
+   * than the source's mtime ⇒ current) without a request per key.
+   */
+  lastModified?: number;
 }
 
 export interface Capabilities {

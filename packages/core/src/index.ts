@@ -8,3 +8,4 @@ export * from "./units.js";
 export * from "./compare/index.js";
 export * from "./plan/index.js";
 export * from "./execute/index.js";
+export * from "./bisync/index.js";

@@ -9,3 +9,4 @@ export { fileSpool } from "./file-spool.js";
 export type { PreparedRun } from "./prepare.js";
 export type { QueueRunnerFactory } from "./queue.js";
 export { FerryError, isFerryError } from "@ferry/core";
+export { bisync, type BisyncOptions, type BisyncResult } from "./bisync.js";

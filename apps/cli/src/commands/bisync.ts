@@ -10,7 +10,7 @@ import { assertLocalPairDisjoint } from "../locations/local-pair.js";
 import { runSession } from "../run-session.js";
 import { optionalExport } from "../sdk.js";
 import { ExitCode } from "../exit-codes.js";
-import { locationArgs, outputSetup, prepareLocations, runContext, type CommandEnv } from "./setup.js";
+import { locationArgs, outputSetup, prepareLocations, runContext, locationSettings, type CommandEnv } from "./setup.js";
 
 type BisyncFn = (a: Location, b: Location, options: SyncOptions & Record<string, unknown>) => Promise<SyncResult>;
 
@@ -43,9 +43,7 @@ export async function runBisync(aArg: string, bArg: string, flags: FlagValues, e
   return runSession({ ctx, io: env.io, mode }, async (hooks) => {
     const result = await bisync(prepared.locations[0]!, prepared.locations[1]!, {
       ...built,
-      adapterOptions: prepared.adapterOptions,
-      env: env.io.env,
-      ...(prepared.configPath ? { configPath: prepared.configPath } : {}),
+      ...locationSettings(prepared, env),
       onEvent: hooks.onEvent,
       signal: hooks.signal,
       ...(hooks.confirm ? { confirm: hooks.confirm } : {}),

@@ -1,5 +1,6 @@
 import { loadConfig } from "../config/load.js";
-import { envReferences, remoteLocation } from "../config/remotes.js";
+import { envReferences } from "../config/remotes.js";
+import { loadSdk } from "../sdk.js";
 import type { FlagValues } from "../flags/flag-values.js";
 import { outputSettings } from "../flags/output.js";
 import { LineWriter } from "../ui/renderer.js";
@@ -15,10 +16,11 @@ export async function runCheckConfig(flags: FlagValues, env: CommandEnv): Promis
   const loaded = loadConfig(flags.str("config"), env.io.env);
   const lines = new LineWriter(env.io, env.scrubber);
   const remotes = Object.entries(loaded.config.remotes);
+  const sdk = remotes.length > 0 ? await loadSdk() : undefined;
   const report = remotes.map(([name, remote]) => {
     const refs = envReferences(remote).map((r) => ({ ...r, set: (env.io.env[r.variable] ?? "") !== "" }));
     // The URL shown never contains a secret: only unresolved references go in.
-    return { name, type: remote.type, location: remoteLocation(name, remote, "").url, env: refs };
+    return { name, type: remote.type, location: sdk!.redactUrl(sdk!.remoteToUrl(name, remote, "").url), env: refs };
   });
   if (output.json) {
     lines.out(JSON.stringify({ type: "config", path: loaded.path, exists: loaded.exists, valid: true, remotes: report }));

@@ -7,7 +7,7 @@ import { assertLocalSourceExists } from "../locations/local-pair.js";
 import { displayKey } from "../locations/location-arg.js";
 import { runSession } from "../run-session.js";
 import { ExitCode } from "../exit-codes.js";
-import { locationArgs, outputSetup, prepareLocations, runContext, type CommandEnv } from "./setup.js";
+import { locationArgs, outputSetup, prepareLocations, runContext, locationSettings, type CommandEnv } from "./setup.js";
 
 /** Flags → CheckOptions (pure). */
 export function checkOptionsFromFlags(flags: FlagValues): CheckOptions {
@@ -27,9 +27,7 @@ export async function runCheck(srcArg: string, dstArg: string, flags: FlagValues
   return runSession({ ctx, io: env.io, mode }, async (hooks) => {
     const result = await prepared.sdk.check(prepared.locations[0]!, prepared.locations[1]!, {
       ...built,
-      adapterOptions: prepared.adapterOptions,
-      env: env.io.env,
-      ...(prepared.configPath ? { configPath: prepared.configPath } : {}),
+      ...locationSettings(prepared, env),
       onEvent: hooks.onEvent,
       signal: hooks.signal,
     });

@@ -4,7 +4,7 @@ import { filterSettings } from "../flags/filters.js";
 import { outputSettings } from "../flags/output.js";
 import { formatBytes } from "../ui/format.js";
 import { LineWriter } from "../ui/renderer.js";
-import { locationArgs, prepareLocations, type CommandEnv } from "./setup.js";
+import { locationArgs, locationSettings, prepareLocations, type CommandEnv } from "./setup.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -54,9 +54,7 @@ export async function runLs(arg: string, flags: FlagValues, env: CommandEnv, for
   for await (const entry of prepared.sdk.list(prepared.locations[0]!, {
     ...filters,
     recursive: format.recursive,
-    adapterOptions: prepared.adapterOptions,
-    env: env.io.env,
-    ...(prepared.configPath ? { configPath: prepared.configPath } : {}),
+    ...locationSettings(prepared, env),
   })) {
     if (entry.type !== "dir") {
       objects++;

@@ -3,7 +3,7 @@ import type { FlagValues } from "../flags/flag-values.js";
 import { assertLocalPairDisjoint, assertLocalSourceExists } from "../locations/local-pair.js";
 import { parseLocationArg } from "../locations/location-arg.js";
 import { runSession, type RunHooks } from "../run-session.js";
-import { locationArgs, outputSetup, prepareLocations, runContext, type CommandEnv, type PreparedLocations } from "./setup.js";
+import { locationArgs, locationSettings, outputSetup, prepareLocations, runContext, type CommandEnv, type PreparedLocations } from "./setup.js";
 import { syncOptionsFromFlags, type OneWayCommand, type SyncFlagsResult } from "./sync-options.js";
 
 /** Everything sync/copy/move/plan share up to the SDK call. */
@@ -25,9 +25,7 @@ export async function prepareOneWay(command: OneWayCommand, srcArg: string, dstA
 export function sdkOptions(built: SyncFlagsResult, prepared: PreparedLocations, env: CommandEnv, hooks: RunHooks): SyncOptions {
   return {
     ...built.options,
-    adapterOptions: prepared.adapterOptions,
-    env: env.io.env,
-    ...(prepared.configPath ? { configPath: prepared.configPath } : {}),
+    ...locationSettings(prepared, env),
     onEvent: hooks.onEvent,
     signal: hooks.signal,
     // The SDK pauses between planning and executing to ask (SyncOptions.confirm).

@@ -1,7 +1,7 @@
 import type { FlagValues } from "../flags/flag-values.js";
 import { runSession } from "../run-session.js";
 import { prepareOneWay, sdkOptions } from "./one-way.js";
-import type { CommandEnv } from "./setup.js";
+import { locationSettings, type CommandEnv } from "./setup.js";
 import { describeExplanation } from "./explain-text.js";
 import { usageError } from "../errors.js";
 import { LineWriter } from "../ui/renderer.js";
@@ -14,7 +14,7 @@ export async function runPlan(srcArg: string, dstArg: string, flags: FlagValues,
   const [src, dst] = prepared.locations as [NonNullable<(typeof prepared.locations)[0]>, NonNullable<(typeof prepared.locations)[1]>];
   if (extra.explain !== undefined) {
     // One key's decision: no run, no UI — just the answer.
-    const options = { ...built.options, adapterOptions: prepared.adapterOptions, env: env.io.env, ...(prepared.configPath ? { configPath: prepared.configPath } : {}) };
+    const options = { ...built.options, ...locationSettings(prepared, env) };
     const explanation = await prepared.sdk.explain(src, dst, extra.explain, options);
     const lines = new LineWriter(env.io, env.scrubber);
     if (ctx.output.json) lines.out(JSON.stringify({ type: "explain", ...JSON.parse(JSON.stringify(explanation)) }));

@@ -1,7 +1,6 @@
-import type { Adapter } from "@ferry/core";
-import type { Location } from "@ferry/sdk";
+import type { Location, RemoteConfig } from "@ferry/sdk";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { lookupRemote, remoteLocation, resolveRemoteSecrets } from "../config/remotes.js";
+import { lookupRemote, resolveRemoteSecrets } from "../config/remotes.js";
 import { usageError } from "../errors.js";
 import { adapterOptions, assertAdapterFlagsApply } from "../flags/adapter-options.js";
 import type { FlagValues } from "../flags/flag-values.js";
@@ -30,28 +29,27 @@ export function locationArgs(args: readonly string[], env: CommandEnv): Location
 
 export interface PreparedLocations {
   sdk: Sdk;
-  /** what to hand the SDK for each argument: the string, or an adapter opened from config */
+  /** what to hand the SDK for each argument, in order */
   locations: Location[];
   adapterOptions: Record<string, unknown>;
-  configPath: string | undefined;
-  config: LoadedConfig | undefined;
+  /** the named remotes these locations use, `$ENV` references resolved (SDK option `remotes`) */
+  remotes: Record<string, RemoteConfig> | undefined;
   adaptersInUse: Set<string>;
 }
 
 /**
- * Loads the SDK, rejects unknown schemes by name, resolves named remotes from the config file
- * (opening them here, each with its own settings; fills in `adapter` on those arguments) and
- * refuses adapter flags no location uses.
+ * Loads the SDK, rejects unknown schemes by name, resolves the named remotes the locations use
+ * (config file, `$ENV` secrets; fills in `adapter` on those arguments) and refuses adapter
+ * flags no location uses. Opening the locations is left to the SDK.
  */
 export async function prepareLocations(locs: readonly LocationArg[], flags: FlagValues, env: CommandEnv, checkAdapterFlags = true): Promise<PreparedLocations> {
   const options = adapterOptions(flags, env.scrubber);
-  const configPath = flags.str("config");
   const sdk = await loadSdk();
   const schemes = new Map<string, string>();
-  for (const a of sdk.KNOWN_ADAPTERS) for (const s of a.schemes) schemes.set(s.replace(/:(\/\/)?$/, "").toLowerCase(), a.name);
+  for (const a of sdk.KNOWN_ADAPTERS) for (const s of a.schemes) schemes.set(s.toLowerCase(), a.name);
   let config: LoadedConfig | undefined;
+  const remotes: Record<string, RemoteConfig> = {};
   const adaptersInUse = new Set<string>();
-  const locations: Location[] = [];
   for (const loc of locs) {
     if (loc.form === "url") {
       const adapter = schemes.get(loc.scheme!) ?? loc.adapter;
@@ -60,24 +58,25 @@ export async function prepareLocations(locs: readonly LocationArg[], flags: Flag
         throw usageError(`unknown scheme "${loc.scheme}://" in ${loc.display}`, `known schemes: ${known}; or a local path, or remote:path from the config file`);
       }
       adaptersInUse.add(adapter);
-      locations.push(loc.arg);
     } else if (loc.form === "remote") {
-      config ??= loadConfig(configPath, env.io.env);
-      const remote = lookupRemote(config.config, config.path, loc.remote!.name);
+      config ??= loadConfig(flags.str("config"), env.io.env);
+      const name = loc.remote!.name;
+      const remote = lookupRemote(config.config, config.path, name);
+      remotes[name] = resolveRemoteSecrets(name, remote, env.io.env, env.scrubber);
       adaptersInUse.add(remote.type);
       // Named remotes learn their adapter only now (renderers need to know which side is local).
       loc.adapter = remote.type;
-      const resolved = remoteLocation(loc.remote!.name, resolveRemoteSecrets(loc.remote!.name, remote, env.io.env, env.scrubber), loc.remote!.path);
-      env.scrubber.addFromLocation(resolved.url);
-      const adapter: Adapter = await sdk.openLocation(resolved.url, { adapterOptions: { ...options, ...resolved.options }, env: env.io.env, ...(configPath ? { configPath } : {}) });
-      locations.push(adapter);
     } else {
       adaptersInUse.add("local");
-      locations.push(loc.arg);
     }
   }
   if (checkAdapterFlags) assertAdapterFlagsApply(flags, adaptersInUse);
-  return { sdk, locations, adapterOptions: options, configPath, config, adaptersInUse };
+  return { sdk, locations: locs.map((l) => l.arg), adapterOptions: options, remotes: Object.keys(remotes).length > 0 ? remotes : undefined, adaptersInUse };
+}
+
+/** The SDK's LocationSettings for a prepared run. */
+export function locationSettings(prepared: PreparedLocations, env: CommandEnv): { adapterOptions: Record<string, unknown>; env: CliIo["env"]; remotes?: Record<string, RemoteConfig> } {
+  return { adapterOptions: prepared.adapterOptions, env: env.io.env, ...(prepared.remotes ? { remotes: prepared.remotes } : {}) };
 }
 
 export interface OutputSetup {

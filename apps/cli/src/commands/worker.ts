@@ -15,7 +15,9 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
   if (!queue) throw usageError("ferry worker needs --queue", "e.g. ferry worker --queue redis://host:6379");
   let cluster: Record<string, unknown>;
   try {
-    cluster = (await import("@ferry/cluster")) as Record<string, unknown>;
+    // Optional at install time: resolved only when a worker is started.
+    const pkg = "@ferry/cluster";
+    cluster = (await import(pkg)) as Record<string, unknown>;
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
@@ -37,7 +39,7 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
   const lines = new LineWriter(env.io, env.scrubber);
   if (!output.json && output.verbosity !== "quiet") lines.err(`ferry worker: waiting for jobs on ${env.scrubber.scrub(queue)} (Ctrl-C to stop)`);
   try {
-    await start({ queue, signal: controller.signal, env: env.io.env, ...(flags.str("config") ? { configPath: flags.str("config") } : {}) });
+    await start({ queue, signal: controller.signal, env: env.io.env });
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

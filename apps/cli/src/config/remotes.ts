@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { usageError } from "../errors.js";
 import type { SecretScrubber } from "../secrets.js";
 import { REMOTE_NAME, SECRET_FIELDS, type FerryConfig, type RemoteConfig } from "./schema.js";
@@ -56,81 +55,6 @@ export function resolveRemoteSecrets(name: string, remote: RemoteConfig, env: Re
     return value;
   };
   return resolve(remote, "") as RemoteConfig;
-}
-
-export interface ResolvedRemote {
-  /** the remote's name as the user wrote it, for messages */
-  name: string;
-  /** adapter kind: s3, azure, webdav, sftp, local, memory */
-  adapter: string;
-  /** a location URL (or local path) the SDK can open */
-  url: string;
-  /** adapter options by the same camelCase names as the flags (`s3Endpoint`, `sftpKeyFile`) */
-  options: Record<string, unknown>;
-}
-
-const joinKey = (...parts: Array<string | undefined>) =>
-  parts
-    .filter((p): p is string => p !== undefined && p !== "")
-    .map((p) => p.replace(/^\/+|\/+$/g, ""))
-    .filter((p) => p !== "")
-    .join("/");
-
-const encodePath = (p: string) => p.split("/").map(encodeURIComponent).join("/");
-
-/** Turns a config remote plus a sub-path into a URL and adapter options. */
-export function remoteLocation(name: string, remote: RemoteConfig, subPath: string): ResolvedRemote {
-  const options: Record<string, unknown> = {};
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined) options[key] = value;
-  };
-  let url: string;
-  switch (remote.type) {
-    case "s3":
-      url = `s3://${remote.bucket}/${encodePath(joinKey(remote.prefix, subPath))}`;
-      set("s3Endpoint", remote.endpoint);
-      set("s3Region", remote.region);
-      set("s3PathStyle", remote.pathStyle);
-      set("s3Profile", remote.profile);
-      set("s3AccessKeyId", remote.accessKeyId);
-      set("s3SecretAccessKey", remote.secretAccessKey);
-      set("s3SessionToken", remote.sessionToken);
-      break;
-    case "azure":
-      url = remote.account
-        ? `azure://${remote.account}/${remote.container}/${encodePath(joinKey(remote.prefix, subPath))}`
-        : `az://${remote.container}/${encodePath(joinKey(remote.prefix, subPath))}`;
-      set("azureAccount", remote.account);
-      set("azureConnectionString", remote.connectionString);
-      set("azureKey", remote.key);
-      set("azureSasToken", remote.sasToken);
-      break;
-    case "webdav": {
-      const base = new URL(remote.url.replace(/^http/, "webdav").replace(/^webdavs?s:/, "webdavs:"));
-      url = `${base.protocol}//${base.host}/${encodePath(joinKey(decodeURIComponent(base.pathname), subPath))}`;
-      set("webdavUser", remote.user);
-      set("webdavPassword", remote.password);
-      break;
-    }
-    case "sftp": {
-      const user = remote.user ? `${encodeURIComponent(remote.user)}@` : "";
-      const port = remote.port ? `:${remote.port}` : "";
-      url = `sftp://${user}${remote.host}${port}/${encodePath(joinKey(remote.path, subPath))}`;
-      set("sftpKeyFile", remote.keyFile);
-      set("sftpPassword", remote.password);
-      set("sftpKnownHosts", remote.knownHosts);
-      set("sftpInsecureHostKey", remote.insecureHostKey);
-      break;
-    }
-    case "local":
-      url = subPath ? join(remote.path, subPath) : remote.path;
-      break;
-    case "memory":
-      url = `mem://${remote.name}/${encodePath(joinKey(remote.prefix, subPath))}`;
-      break;
-  }
-  for (const [k, v] of Object.entries(remote.options ?? {})) options[k] = v;
-  return { name, adapter: remote.type, url, options };
 }
 
 /** Looks a `name:path` reference up in the config; unknown names are a usage error listing the known ones. */

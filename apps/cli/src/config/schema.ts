@@ -7,7 +7,6 @@ import { z } from "zod";
  */
 
 const str = z.string().min(1);
-const extra = z.record(z.union([z.string(), z.number(), z.boolean()])).optional();
 
 const s3 = z
   .object({
@@ -21,7 +20,6 @@ const s3 = z
     accessKeyId: str.optional(),
     secretAccessKey: str.optional(),
     sessionToken: str.optional(),
-    options: extra,
   })
   .strict();
 
@@ -34,7 +32,6 @@ const azure = z
     connectionString: str.optional(),
     key: str.optional(),
     sasToken: str.optional(),
-    options: extra,
   })
   .strict();
 
@@ -44,7 +41,6 @@ const webdav = z
     url: str.regex(/^(https?|webdavs?):\/\//, "must start with http://, https://, webdav:// or webdavs://"),
     user: str.optional(),
     password: str.optional(),
-    options: extra,
   })
   .strict();
 
@@ -59,12 +55,11 @@ const sftp = z
     password: str.optional(),
     knownHosts: str.optional(),
     insecureHostKey: z.boolean().optional(),
-    options: extra,
   })
   .strict();
 
-const local = z.object({ type: z.literal("local"), path: str, options: extra }).strict();
-const memory = z.object({ type: z.literal("memory"), name: str, prefix: z.string().optional(), options: extra }).strict();
+const local = z.object({ type: z.literal("local"), path: str }).strict();
+const memory = z.object({ type: z.literal("memory"), name: str, prefix: z.string().optional() }).strict();
 
 export const remoteSchema = z.discriminatedUnion("type", [s3, azure, webdav, sftp, local, memory]);
 export type RemoteConfig = z.infer<typeof remoteSchema>;

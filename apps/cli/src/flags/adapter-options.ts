@@ -18,6 +18,8 @@ export function adapterOptions(flags: FlagValues, scrubber: SecretScrubber): Rec
     if (raw === undefined || raw === false) continue;
     let value: unknown = raw;
     if (spec.optionalValue) value = raw === true ? true : parseBoolean(String(raw), flags.given(spec.name));
+    // Adapters read `links` as the symlink policy: "copy" keeps symlinks, the default follows.
+    if (spec.name === "links") value = "copy";
     if (spec.secret && typeof value === "string") scrubber.add(value);
     out[camelName(spec.name)] = value;
   }

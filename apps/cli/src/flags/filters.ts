@@ -19,9 +19,9 @@ function readFlagFile(path: string, flag: string, read: ReadText): string {
   }
 }
 
-/** A rule from an --include/--exclude flag, in the core's rule shape. */
-export function ruleFromFlag(kind: "include" | "exclude", pattern: string): FilterRule {
-  return { action: kind, pattern } as FilterRule;
+/** A rule from an --include/--exclude flag; `origin` lets --explain say which flag decided. */
+export function ruleFromFlag(kind: "include" | "exclude", pattern: string, nth: number): FilterRule {
+  return { action: kind, pattern, origin: `--${kind} #${nth}` };
 }
 
 /** Filter flags → the SDK's FilterSettings. Rule order is the order of the flags on the line. */
@@ -31,16 +31,17 @@ export function filterSettings(flags: FlagValues, read: ReadText = readText): Fi
   const kinds = new Set(ordered.map((o) => o.kind));
   if (kinds.has("filter-from") || (kinds.has("include") && kinds.has("exclude"))) {
     const rules: FilterRule[] = [];
+    const seen = { include: 0, exclude: 0 };
     for (const arg of ordered) {
       if (arg.kind === "filter-from") {
         const text = readFlagFile(arg.value, "--filter-from", read);
         try {
-          rules.push(...parseFilterFile(text));
+          rules.push(...parseFilterFile(text, arg.value));
         } catch (e) {
           throw usageError(`--filter-from ${arg.value}: ${(e as Error).message}`, "each line is `+ PATTERN`, `- PATTERN` or a `#` comment");
         }
       } else {
-        rules.push(ruleFromFlag(arg.kind, arg.value));
+        rules.push(ruleFromFlag(arg.kind, arg.value, ++seen[arg.kind]));
       }
     }
     out.filters = rules;

@@ -19,7 +19,7 @@ export function deleteIntent(flags: FlagValues): DeleteIntent {
   const mode = flags.str("mode");
   if (mode !== undefined) {
     out.mode = choiceValue(mode, flags.given("mode"), MODES);
-    if (mode === "twoWay" || mode === "tw") throw usageError(`${flags.given("mode")} ${mode} needs saved state`, "use `ferry bisync A B` for two-way sync");
+    if (mode === "twoWay" || mode === "tw") throw usageError(`${flags.given("mode")} ${mode} keeps state between runs: use ferry bisync A B`);
     if (out.delete && NEVER_DELETING_MODES.has(mode)) {
       throw usageError(`${flags.given("delete")} conflicts with ${flags.given("mode")} ${mode}, which never deletes`, "drop --delete, or use --mode sourceToDestination");
     }

@@ -1,6 +1,6 @@
 import type { TransferSettings } from "@ferry/sdk";
 import type { FlagValues } from "./flag-values.js";
-import { integerValue, metadataValue, positiveNumberValue, sizeValue } from "./value-parsers.js";
+import { bwLimitValue, integerValue, metadataValue, sizeValue } from "./value-parsers.js";
 
 /** Concurrency, limits, retries and verification flags → TransferSettings. */
 export function transferSettings(flags: FlagValues): TransferSettings {
@@ -19,10 +19,11 @@ export function transferSettings(flags: FlagValues): TransferSettings {
   if (checkers !== undefined) out.checkers = checkers;
   const listConcurrency = int("list-concurrency", 1);
   if (listConcurrency !== undefined) out.listConcurrency = listConcurrency;
-  const bwlimit = size("bwlimit");
+  const bw = flags.str("bwlimit");
+  const bwlimit = bw === undefined ? undefined : bwLimitValue(bw, flags.given("bwlimit"));
   if (bwlimit !== undefined) out.bwlimit = bwlimit;
-  const tps = flags.str("tpslimit");
-  if (tps !== undefined) out.tpslimit = positiveNumberValue(tps, flags.given("tpslimit"));
+  const tpslimit = int("tpslimit", 1);
+  if (tpslimit !== undefined) out.tpslimit = tpslimit;
   const threshold = size("multipart-threshold");
   if (threshold !== undefined) out.multipartThreshold = threshold;
   const chunk = size("multipart-chunk-size");

@@ -1,74 +1,56 @@
-import { parseAge, parseDuration, parsePercentOrCount, parseSize } from "@ferry/core";
+import { isFerryError, parseAge, parseBwLimit, parseDuration, parsePercentOrCount, parseSize } from "@ferry/core";
 import { usageError } from "../errors.js";
 
 /**
- * Flag value parsers. Units are the core's (one grammar for CLI, SDK and config); these
- * wrappers only turn a bad value into a usage error that names the flag and shows a good one.
+ * Flag value parsers. Units are the core's (one grammar for CLI, SDK and config) and its
+ * messages already name the flag and the accepted forms; anything else it throws becomes a
+ * usage error too, so a bad value can never surface as a crash.
  */
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+function asUsage<T>(flag: string, value: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (isFerryError(e)) throw e;
+    throw usageError(`invalid value ${JSON.stringify(value)} for ${flag}: ${(e as Error).message}`);
+  }
 }
 
 export function sizeValue(value: string, flag: string): number {
-  try {
-    const n = parseSize(value);
-    if (typeof n !== "number" || !Number.isFinite(n) || n < 0) throw new Error("not a size");
-    return n;
-  } catch (e) {
-    throw usageError(`${flag}: invalid size "${value}" (${reason(e)})`, `give bytes with an optional unit, e.g. ${flag} 10M or ${flag} 1.5GiB`);
-  }
+  return asUsage(flag, value, () => parseSize(value, flag));
+}
+
+/** Bytes per second, or undefined for "off"/"0" (no limit). */
+export function bwLimitValue(value: string, flag: string): number | undefined {
+  return asUsage(flag, value, () => parseBwLimit(value, flag));
 }
 
 export function durationValue(value: string, flag: string): number {
-  try {
-    const n = parseDuration(value);
-    if (typeof n !== "number" || !Number.isFinite(n) || n < 0) throw new Error("not a duration");
-    return n;
-  } catch (e) {
-    throw usageError(`${flag}: invalid duration "${value}" (${reason(e)})`, `use a number with a unit, e.g. ${flag} 2s, 500ms, 1h`);
-  }
+  return asUsage(flag, value, () => parseDuration(value, flag));
 }
 
-/** An age (`30d`, `2h`) or an ISO date; validated by the core, passed on as written. */
-export function ageValue(value: string, flag: string): string {
-  try {
-    parseAge(value);
-    return value;
-  } catch (e) {
-    throw usageError(`${flag}: invalid age "${value}" (${reason(e)})`, `use a duration like 30d or 2h, or an ISO date like 2024-01-31`);
-  }
+/** An age (`30d`, `2h`) or an ISO date, as ms before `now`. */
+export function ageValue(value: string, flag: string, now: number = Date.now()): number {
+  return asUsage(flag, value, () => parseAge(value, now, flag));
 }
 
-/** `N` or `N%`; validated by the core, passed on in the form the SDK accepts. */
+/** `N` or `N%` in the form the SDK accepts (a count, or the "N%" string). */
 export function percentOrCountValue(value: string, flag: string): number | string {
-  try {
-    parsePercentOrCount(value);
-  } catch (e) {
-    throw usageError(`${flag}: invalid count or percentage "${value}" (${reason(e)})`, `use a whole number or a percentage, e.g. ${flag} 100 or ${flag} 10%`);
-  }
-  const trimmed = value.trim();
-  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  const parsed = asUsage(flag, value, () => parsePercentOrCount(value, flag));
+  return parsed.kind === "count" ? parsed.value : `${parsed.value}%`;
 }
 
 export function integerValue(value: string, flag: string, min = 0): number {
   const trimmed = value.trim();
   const n = Number(trimmed);
   if (!/^-?\d+$/.test(trimmed) || !Number.isSafeInteger(n) || n < min) {
-    throw usageError(`${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : " (0 or more)"}, got "${value}"`);
+    throw usageError(`invalid value ${JSON.stringify(value)} for ${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : " (0 or more)"}`);
   }
-  return n;
-}
-
-export function positiveNumberValue(value: string, flag: string): number {
-  const n = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw usageError(`${flag}: expected a number greater than 0, got "${value}"`);
   return n;
 }
 
 export function choiceValue<T extends string>(value: string, flag: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
-  throw usageError(`${flag}: unknown value "${value}"`, `use one of: ${choices.join(", ")}`);
+  throw usageError(`invalid value ${JSON.stringify(value)} for ${flag}: use one of: ${choices.join(", ")}`);
 }
 
 /** `--metadata k=v` pairs into a record; a key may not repeat. */
@@ -78,7 +60,7 @@ export function metadataValue(pairs: readonly string[], flag: string): Record<st
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     const key = eq > 0 ? pair.slice(0, eq).trim() : "";
-    if (!key) throw usageError(`${flag}: expected key=value, got "${pair}"`, `e.g. ${flag} owner=web`);
+    if (!key) throw usageError(`invalid value ${JSON.stringify(pair)} for ${flag}: expected key=value`, `e.g. ${flag} owner=web`);
     if (key in out) throw usageError(`${flag}: key "${key}" given twice`);
     out[key] = pair.slice(eq + 1);
   }

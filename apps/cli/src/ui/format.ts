@@ -12,6 +12,7 @@ export function formatRate(bytesPerSecond: number): string {
 /** 950ms, 4.9s, 3m20s, 1h02m — short, for progress lines and the summary. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "-";
+  if (ms === 0) return "0s";
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
   if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)}s`;

@@ -14,7 +14,7 @@ const ERRORS_MODE = new Set(["error", "warning", "summary"]);
  * million lines), and `--quiet` / `--only-show-errors` narrow the stream further.
  */
 export class JsonRenderer implements Renderer {
-  private lastProgress = 0;
+  private lastProgress = Number.NEGATIVE_INFINITY;
   private summaryWritten = false;
 
   constructor(private readonly ctx: RunContext, private readonly io: Pick<CliIo, "stdout">, private readonly now: () => number = Date.now) {}

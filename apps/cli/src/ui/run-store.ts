@@ -13,6 +13,7 @@ export interface PlanTotals {
   toTransfer: number;
   toTransferBytes: number;
   toDelete: number;
+  toMove?: number;
 }
 
 export interface RunSnapshot {

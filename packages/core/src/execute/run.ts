@@ -33,6 +33,11 @@ export interface RunOptions {
   /** --max-delete; guards apply whenever the plan deletes */
   maxDelete?: DeleteLimit;
   force?: boolean;
+  /**
+   * Replaces the one-way delete guards: called once the whole plan is drawn, before anything
+   * changes; a returned reason refuses the run (bisync holds each side to its own limit).
+   */
+  checkGuards?: () => string | undefined;
   /** which side sends (its emptiness refuses deletes) — "src" for one-way runs */
   sendingSide?: Side;
   deleteTiming?: "before" | "during" | "after";
@@ -70,6 +75,9 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
   const transfers: Spool<TransferAction> = spoolFactory("transfers");
   const deletes: Spool<DeleteAction> = spoolFactory("deletes");
   const moves: Spool<MoveAction> = spoolFactory("moves");
+  // bisync keep-both: a conflict's losing version is renamed aside before any transfer may
+  // write over its name
+  const asideMoves: Spool<MoveAction> = spoolFactory("aside-moves");
   let phase: Phase = "listing";
   const setPhase = (p: Phase) => {
     phase = p;
@@ -128,20 +136,22 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
         case "move":
           stats.toMove++;
           emit({ type: "plan", action });
-          if (!options.dryRun) await moves.push(action);
+          if (!options.dryRun) await (action.reason === "conflict-keep-both" ? asideMoves : moves).push(action);
           break;
       }
     }
-    await Promise.all([transfers.finish(), deletes.finish(), moves.finish()]);
+    await Promise.all([transfers.finish(), deletes.finish(), moves.finish(), asideMoves.finish()]);
 
     const sending = options.sendingSide ?? "src";
-    const refused = checkDeleteGuards({
-      toDelete: stats.toDelete,
-      receivingInScope: sending === "src" ? stats.foundDst : stats.foundSrc,
-      sendingFound: sending === "src" ? stats.foundSrc : stats.foundDst,
-      maxDelete: options.maxDelete,
-      force: options.force,
-    });
+    const refused = options.checkGuards
+      ? options.checkGuards()
+      : checkDeleteGuards({
+          toDelete: stats.toDelete,
+          receivingInScope: sending === "src" ? stats.foundDst : stats.foundSrc,
+          sendingFound: sending === "src" ? stats.foundSrc : stats.foundDst,
+          maxDelete: options.maxDelete,
+          force: options.force,
+        });
     if (refused) return finish("refused", refused);
     if (options.dryRun) return finish("success");
     if (options.signal?.aborted) return finish("aborted", "interrupted");
@@ -204,9 +214,40 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
       }
     };
 
+    // keys ("side\0key") whose aside move failed: a transfer onto or out of them would destroy
+    // the only copy of a version, so it is not started
+    const blocked = new Set<string>();
+    const doAsideMoves = async () => {
+      if (asideMoves.count === 0) return;
+      setPhase("transferring");
+      for await (const move of asideMoves.drain()) {
+        if (stopped()) break;
+        const error = await runMove(move, deleteCtx);
+        if (error) {
+          fail(error);
+          blocked.add(`${move.side}\0${move.fromKey}`).add(`${move.side}\0${move.toKey}`);
+          emit({ type: "error", action: move, op: "move", side: move.side, error: error.toJSON() });
+        } else {
+          stats.moved++;
+          emit({ type: "move", action: move, dryRun: false });
+        }
+      }
+    };
+    const unblocked = async function* (all: AsyncIterable<TransferAction>): AsyncGenerator<TransferAction> {
+      for await (const a of all) {
+        if (blocked.size === 0 || (!blocked.has(`${a.to}\0${a.targetKey}`) && !blocked.has(`${a.from}\0${a.key}`))) {
+          yield a;
+          continue;
+        }
+        const error = new FerryError("Conflict", `not copied: the conflicting version of ${a.targetKey} could not be renamed aside`, { key: a.key });
+        fail(error);
+        emit({ type: "error", action: a, op: "transfer", side: a.to, error: error.toJSON() });
+      }
+    };
+
     const doTransfers = async () => {
       if (transfers.count === 0) return;
-      setPhase("transferring");
+      if (phase !== "transferring") setPhase("transferring");
       transferStarted = Date.now();
       const ctx: TransferContext = {
         adapters: options.adapters,
@@ -243,7 +284,7 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
           }
         }
       };
-      for await (const outcome of runner.run(transfers.drain(), ctx, { stopped })) {
+      for await (const outcome of runner.run(unblocked(transfers.drain()), ctx, { stopped })) {
         if (outcome.ok) {
           stats.transferred++;
           stats.transferredBytes += outcome.bytes;
@@ -264,6 +305,7 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
       transferEnded = Date.now();
     };
 
+    await doAsideMoves();
     const timing = options.deleteTiming ?? "after";
     if (timing === "before") {
       await doDeletes();
@@ -292,7 +334,7 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
     throw toFerryError(e);
   } finally {
     clearInterval(progressTimer);
-    await Promise.allSettled([transfers.dispose(), deletes.dispose(), moves.dispose()]);
+    await Promise.allSettled([transfers.dispose(), deletes.dispose(), moves.dispose(), asideMoves.dispose()]);
   }
 }
 

@@ -110,6 +110,12 @@ function spawnGroup(cmd, args, log) {
  * 4. Ranged GETs: `bytes=0-0` returns the whole object, and any range of an empty object
  *    answers 206 with a Content-Length of 1 and no body (the client then waits forever).
  *    S3 answers 416 InvalidRange for a range that starts at or past the end.
+ * 5. DeleteObjects parses its XML trimming and number-converting values (so ` a ` and `007`
+ *    name other keys) and deletes in parallel, racing its own empty-folder cleanup; it also
+ *    ignores Quiet. Replaced by a sequential, literal version.
+ * 6. A key segment longer than the file system's 255-byte names crashed the whole server on
+ *    write. Such keys are now refused (KeyTooLongError, 400) or reported missing — a limit of
+ *    s3rver's storage, not of S3, so tests with such keys must expect it.
  *
  * The added operations run behind s3rver's own signature check.
  */
@@ -123,7 +129,12 @@ function installS3Compat(requireFromS3rver) {
   const router = requireFromS3rver("../lib/routes.js");
   const authentication = requireFromS3rver("../lib/middleware/authentication.js")();
 
+  const xmlParser = requireFromS3rver("fast-xml-parser");
+  const he = requireFromS3rver("he");
+
   const OBJECT_SUFFIX = "._S3rver_object";
+  // file names hold one key segment plus s3rver's longest suffix (`._S3rver_metadata.json`)
+  const storable = (key) => key.split("/").every((segment) => Buffer.byteLength(segment) + 22 <= 255);
   const UPLOADS_DIR = "._S3rver_uploads";
   const byteOrder = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -237,6 +248,31 @@ function installS3Compat(requireFromS3rver) {
     return putObjectCopy(ctx);
   };
 
+  objectController.deleteMultipleObjects = async function deleteMultipleObjects(ctx) {
+    const xml = await new Promise((resolve, reject) => {
+      const chunks = [];
+      ctx.req.on("data", (c) => chunks.push(c));
+      ctx.req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      ctx.req.on("error", reject);
+    });
+    const malformed = () =>
+      new S3Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.");
+    if (xmlParser.validate(xml) !== true) throw malformed();
+    const body = xmlParser.parse(xml, { trimValues: false, parseNodeValue: false, tagValueProcessor: (v) => he.decode(v) });
+    if (!body.Delete || !body.Delete.Object) throw malformed();
+    const keys = [].concat(body.Delete.Object).map((o) => String(o.Key ?? ""));
+    const quiet = String(body.Delete.Quiet ?? "").trim() === "true";
+    for (const key of keys) {
+      if (storable(key) && (await ctx.store.existsObject(ctx.params.bucket, key))) await ctx.store.deleteObject(ctx.params.bucket, key);
+    }
+    ctx.body = {
+      DeleteResult: {
+        "@": { xmlns: "http://s3.amazonaws.com/doc/2006-03-01/" },
+        ...(quiet ? {} : { Deleted: keys.map((k) => ({ Key: k })) }),
+      },
+    };
+  };
+
   const uploadDir = (store, bucket, uploadId) => path.join(store.getResourcePath(bucket, undefined, "uploads"), uploadId);
 
   async function requireUpload(store, bucket, uploadId) {
@@ -320,6 +356,14 @@ function installS3Compat(requireFromS3rver) {
     if (!match) return next();
     const bucket = decodeURIComponent(match[1]);
     const key = match[2] ? decodeURIComponent(match[2]) : undefined;
+    if (key && !storable(key)) {
+      if (ctx.method === "GET" || ctx.method === "HEAD") throw new S3Error("NoSuchKey", "The specified key does not exist.", { Key: key });
+      if (ctx.method === "DELETE") {
+        ctx.status = 204;
+        return;
+      }
+      throw new S3Error("KeyTooLongError", "Your key is too long (s3rver keeps each key segment as a file name)");
+    }
     let operation;
     if (key && ctx.method === "DELETE" && "uploadId" in ctx.query) operation = abortMultipartUpload;
     else if (!key && ctx.method === "GET" && "uploads" in ctx.query) operation = listMultipartUploads;

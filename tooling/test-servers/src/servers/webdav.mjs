@@ -51,8 +51,10 @@ async function startRclone(dir, log) {
   fs.mkdirSync(root, { recursive: true });
   const port = await freePort();
   const args = ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--user", USER, "--pass", RCLONE_PASSWORD];
-  // MD5 ETags make etag comparisons meaningful; no VFS cache so a PUT streams to disk
-  args.push("--etag-hash", "MD5", "--vfs-cache-mode", "off", "--dir-cache-time", "0s", "--log-level", "ERROR");
+  // MD5 ETags make etag comparisons meaningful; no VFS cache so a PUT streams to disk. The
+  // directory cache stays on (a 0s cache re-reads a folder on every request: quadratic); tests
+  // must therefore change the served folder only through the server.
+  args.push("--etag-hash", "MD5", "--vfs-cache-mode", "off", "--log-level", "ERROR");
   // rclone reads its config file even when serving a local path; keep it out of $HOME
   const env = { ...process.env, RCLONE_CONFIG: path.join(dir, "rclone.conf") };
   const child = spawnLogged("/usr/bin/rclone", args, { env }, path.join(dir, "rclone.log"));

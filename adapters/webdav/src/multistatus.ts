@@ -1,0 +1,51 @@
+import { parseXML, type WebDAVParsingContext } from "webdav";
+import { DavSession } from "./dav-session.js";
+
+/** One `<response>` of a PROPFIND multistatus, with what ferry needs of its properties. */
+export interface DavResource {
+  /** decoded path, no trailing slash */
+  path: string;
+  /** last path segment, decoded */
+  name: string;
+  isCollection: boolean;
+  size: number;
+  /** ms since the epoch (1 s precision) */
+  mtime?: number;
+  /** without quotes or W/ */
+  etag?: string;
+}
+
+// every value stays a string: an etag of digits must not become a number
+const PARSING: WebDAVParsingContext = { attributeNamePrefix: "@", attributeParsers: [], tagParsers: [() => undefined] };
+
+type RawProps = Record<string, unknown>;
+type RawResponse = { href?: unknown; propstat?: { prop?: RawProps; status?: unknown } };
+
+/** Parses a multistatus body (allprop PROPFIND) into resources. */
+export async function parseMultistatus(xml: string): Promise<DavResource[]> {
+  const result = await parseXML(xml, PARSING);
+  const responses = (result.multistatus.response ?? []) as unknown as RawResponse[];
+  const resources: DavResource[] = [];
+  for (const r of responses) {
+    if (typeof r.href !== "string") continue;
+    const props = r.propstat?.prop;
+    if (!props || !/\s200\s/.test(` ${String(r.propstat?.status ?? "HTTP/1.1 200 OK")} `)) continue;
+    const path = DavSession.decodedPath(r.href);
+    const isCollection = isCollectionType(props.resourcetype);
+    const mtime = typeof props.getlastmodified === "string" ? Date.parse(props.getlastmodified) : NaN;
+    const etag = typeof props.getetag === "string" ? props.getetag.replace(/^W\//, "").replace(/"/g, "") : "";
+    resources.push({
+      path,
+      name: path.slice(path.lastIndexOf("/") + 1),
+      isCollection,
+      size: isCollection ? 0 : Number(props.getcontentlength ?? 0) || 0,
+      ...(Number.isFinite(mtime) ? { mtime } : {}),
+      ...(etag ? { etag } : {}),
+    });
+  }
+  return resources;
+}
+
+function isCollectionType(resourcetype: unknown): boolean {
+  return typeof resourcetype === "object" && resourcetype !== null && "collection" in resourcetype;
+}

@@ -1,0 +1,61 @@
+// Runs one command and measures it: wall time (process.hrtime around the spawn) and peak RSS
+// (GNU time's %M, the ru_maxrss of the command from wait4 — for a command that forks, e.g.
+// rsync's sender/receiver pair, that is the largest single process, not the sum).
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const GNU_TIME = "/usr/bin/time";
+
+export const haveGnuTime = () => fs.existsSync(GNU_TIME);
+
+const TAIL = 4000;
+const keepTail = (s, chunk) => (s + chunk).slice(-TAIL);
+
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
+ * @returns {Promise<{ ok: boolean, code: number | null, signal: string | null, wall: number, rssMB: number | null, stdout: string, stderr: string }>}
+ */
+export function measure(cmd, args, options = {}) {
+  const useTime = haveGnuTime();
+  const timeFile = path.join(os.tmpdir(), `ferry-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%e %M", "-o", timeFile, cmd, ...args]] : [cmd, args];
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, argv, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c) => (stdout = keepTail(stdout, c)));
+    child.stderr.setEncoding("utf8").on("data", (c) => (stderr = keepTail(stderr, c)));
+    let timer;
+    if (options.timeoutMs) timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+    const done = (code, signal, spawnError) => {
+      clearTimeout(timer);
+      const wall = Number(process.hrtime.bigint() - started) / 1e9;
+      let rssMB = null;
+      if (useTime) {
+        try {
+          // "Command exited with non-zero status N" may precede the format line
+          const lines = fs.readFileSync(timeFile, "utf8").trim().split("\n");
+          const m = /^([\d.]+) (\d+)$/.exec(lines[lines.length - 1] ?? "");
+          if (m) rssMB = Number(m[2]) / 1024;
+        } catch {
+          // time did not write the file (the command could not start)
+        }
+        fs.rmSync(timeFile, { force: true });
+      }
+      if (spawnError) stderr = keepTail(stderr, String(spawnError.message));
+      // GNU time reports a command it could not run as status 127
+      resolve({ ok: code === 0, code, signal, wall, rssMB, stdout, stderr });
+    };
+    child.on("error", (e) => done(null, null, e));
+    child.on("close", (code, signal) => done(code, signal));
+  });
+}
