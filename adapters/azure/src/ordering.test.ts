@@ -16,8 +16,15 @@ async function run(keys: string[], limit = 1000): Promise<string[]> {
 const ALPHABET = ["a", "b", "/", "-", ".", "é", "\ue000", "ｆ", "\uffff", "😀", "𝄞", "\u{10ffff}"];
 
 function randomKeys(n: number, seed: number): string[] {
-  let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  // mulberry32: small, deterministic, good enough to shuffle names
+  let a = seed >>> 0;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const keys = new Set<string>();
   while (keys.size < n) {
     const len = 1 + Math.floor(rnd() * 5);

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -258,6 +259,23 @@ describe("sftp host keys and authentication", () => {
     expect(visible(e2)).not.toContain(password);
     // later operations fail fast with the same answer instead of handshaking again
     expect((await failure(b.stat("y"))).code).toBe("Unauthorized");
+  });
+
+  it("logs in through ssh-agent (SSH_AUTH_SOCK)", async () => {
+    // ssh-agent comes with openssh-client, which openssh-server depends on
+    const socket = path.join(scratch, "agent.sock");
+    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    try {
+      for (let i = 0; i < 50 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+      execFileSync("ssh-add", [server().keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "ignore" });
+      const url = new URL(`sftp://${server().user}@127.0.0.1:${server().port}${server().root}/${run}/agent`);
+      const a = await fromUrl(url, { options: { sftpKnownHosts: server().knownHosts }, env: { SSH_AUTH_SOCK: socket } });
+      opened.push(a);
+      expect(await a.probe!()).toEqual({ exists: false });
+      await a.close!();
+    } finally {
+      agent.kill();
+    }
   });
 
   it("opens sftp:// URLs with the CLI's settings", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMultistatus } from "./multistatus.js";
+import { parseMultistatus, splitListing, type DavResource } from "./multistatus.js";
 
 describe("PROPFIND multistatus", () => {
   it("reads paths, collections, sizes, mtimes and etags (rclone's shape)", async () => {
@@ -24,5 +24,15 @@ describe("PROPFIND multistatus", () => {
 
   it("reads an empty multistatus as nothing", async () => {
     expect(await parseMultistatus(`<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"></D:multistatus>`)).toEqual([]);
+  });
+
+  it("tells the collection from its members even when the server spells the path differently", () => {
+    const r = (path: string, isCollection = false): DavResource => ({ path, name: path.slice(path.lastIndexOf("/") + 1), isCollection, size: 0 });
+    // the server answers in NFD for a collection requested in NFC
+    const nfd = "/share/cafe\u0301";
+    const listing = [r(nfd, true), r(`${nfd}/a.txt`), r(`${nfd}/sub`, true), r("/share/elsewhere/b.txt")];
+    const { self, members } = splitListing(listing, "/share/caf\u00e9");
+    expect(self?.path).toBe(nfd);
+    expect(members.map((m) => m.name)).toEqual(["a.txt", "sub"]);
   });
 });

@@ -49,3 +49,20 @@ export async function parseMultistatus(xml: string): Promise<DavResource[]> {
 function isCollectionType(resourcetype: unknown): boolean {
   return typeof resourcetype === "object" && resourcetype !== null && "collection" in resourcetype;
 }
+
+/**
+ * Splits a depth-1 listing of `url` into the collection itself and its direct members. Members
+ * are recognised by their parent path, compared in NFC: a server may spell the requested path
+ * differently (encoding, Unicode normalisation), and mistaking the collection for its own
+ * member would make a walk descend forever.
+ */
+export function splitListing(resources: readonly DavResource[], requestPath: string): { self?: DavResource; members: DavResource[] } {
+  const wanted = requestPath.normalize("NFC");
+  let self: DavResource | undefined;
+  const members: DavResource[] = [];
+  for (const r of resources) {
+    if (r.path.normalize("NFC") === wanted) self = r;
+    else if (r.name !== "" && r.path.slice(0, r.path.lastIndexOf("/")).normalize("NFC") === wanted) members.push(r);
+  }
+  return { ...(self ? { self } : {}), members };
+}

@@ -19,7 +19,7 @@ import {
 import { countedBody, mappedErrors, sliceOf } from "./body-streams.js";
 import { DavSession, discard } from "./dav-session.js";
 import { ADAPTER_NAME, HttpStatusError, toWebdavError } from "./errors.js";
-import { parseMultistatus, type DavResource } from "./multistatus.js";
+import { parseMultistatus, splitListing, type DavResource } from "./multistatus.js";
 import { DEFAULTS, type WebdavOptions } from "./options.js";
 import { sortedWalk, type WalkChild } from "./sorted-walk.js";
 
@@ -120,12 +120,11 @@ export class WebdavAdapter implements Adapter {
     const url = this.session.url(dirKey, true);
     const resources = await this.propfind(url, "1", signal, { key: dirKey || undefined, operation: "list" });
     if (!resources) return undefined;
-    const self = DavSession.decodedPath(url);
-    const me = resources.find((r) => r.path === self);
-    if (me && !me.isCollection) return undefined;
+    const { self, members } = splitListing(resources, DavSession.decodedPath(url));
+    if (self && !self.isCollection) return undefined;
     const children: WalkChild[] = [];
-    for (const r of resources) {
-      if (r.path === self || r.name === "" || TEMP_NAME.test(r.name)) continue;
+    for (const r of members) {
+      if (TEMP_NAME.test(r.name)) continue;
       children.push({ name: r.name, isDir: r.isCollection, entry: (key) => entryOf(key, r) });
     }
     return children;
@@ -153,8 +152,9 @@ export class WebdavAdapter implements Adapter {
     validateKey(key, ADAPTER_NAME);
     const url = this.session.url(key);
     const resources = await this.propfind(url, "0", options.signal, { key, operation: "stat" });
-    const self = DavSession.decodedPath(url);
-    const r = resources?.find((x) => x.path === self) ?? (resources?.length === 1 ? resources[0] : undefined);
+    if (!resources) return undefined;
+    // depth 0 answers with the resource alone, however the server spells its path
+    const r = splitListing(resources, DavSession.decodedPath(url)).self ?? (resources.length === 1 ? resources[0] : undefined);
     return r ? entryOf(key, r) : undefined;
   }
 
@@ -236,11 +236,22 @@ export class WebdavAdapter implements Adapter {
       return { ...(meta.size !== undefined ? { size: meta.size } : {}), ...(seconds !== undefined ? { mtime: seconds * 1000 } : {}) };
     } catch (e) {
       body.destroy();
-      // best effort: a partial temporary (or, without atomic uploads, a partial file) goes
-      await this.session.request("DELETE", this.session.url(target), { accept: [404] }).then(discard, () => undefined);
+      // a partial temporary (or, without atomic uploads, a partial file) goes
+      await this.removeLeftover(target);
       if (signal?.aborted) throw new FerryError("Aborted", `write ${key}: aborted`, { adapter: ADAPTER_NAME, key, cause: e });
       throw toWebdavError(e, { key, operation: "write" });
     }
+  }
+
+  /**
+   * Best-effort removal after a failed upload. A server may still be handling the aborted PUT
+   * and create the file just after our DELETE found nothing, so a 404 is tried once more a
+   * little later (in the background). Listings hide temporary names either way.
+   */
+  private async removeLeftover(key: string): Promise<void> {
+    const url = this.session.url(key);
+    const remove = () => this.session.request("DELETE", url, { accept: [404] }).then((r) => (discard(r), r.status), () => 0);
+    if ((await remove()) === 404) setTimeout(() => void remove(), 500).unref();
   }
 
   /** Catches a digest re-authentication that re-sent an upload without its (used-up) body. */
@@ -274,14 +285,14 @@ export class WebdavAdapter implements Adapter {
         const copied = await this.stat(target, { signal });
         if (copied?.mtime === undefined || Math.abs(copied.mtime - meta.mtime) >= 1000) {
           // COPY stamped a new mtime and only a PUT can set one: send the bytes through after all
-          await this.session.request("DELETE", this.session.url(target), { accept: [404] }).then(discard, () => undefined);
+          await this.removeLeftover(target);
           return await this.write(key, await source.read(sourceKey, { signal }), meta, options);
         }
       }
       if (target !== key) await this.moveInto(target, key, signal);
       return meta.size !== undefined ? { size: meta.size } : {};
     } catch (e) {
-      if (target !== key) await this.session.request("DELETE", this.session.url(target), { accept: [404] }).then(discard, () => undefined);
+      if (target !== key) await this.removeLeftover(target);
       throw toWebdavError(e, { key: sourceKey, operation: "copy" });
     }
   }
@@ -373,12 +384,11 @@ export class WebdavAdapter implements Adapter {
    */
   private async remove(key: string, signal?: AbortSignal): Promise<void> {
     const url = this.session.url(key);
-    const resources = await this.propfind(this.session.url(key), "1", signal, { key, operation: "delete" });
+    const resources = await this.propfind(url, "1", signal, { key, operation: "delete" });
     if (!resources) return;
-    const self = DavSession.decodedPath(url);
-    const me = resources.find((r) => r.path === self);
+    const { self: me, members } = splitListing(resources, DavSession.decodedPath(url));
     if (!me) return;
-    if (me.isCollection && resources.some((r) => r.path !== self && !TEMP_NAME.test(r.name))) {
+    if (me.isCollection && members.some((r) => !TEMP_NAME.test(r.name))) {
       throw new FerryError("Conflict", `delete ${key}: the directory is not empty`, { adapter: ADAPTER_NAME, key });
     }
     const response = await this.session.request("DELETE", this.session.url(key, me.isCollection), { accept: [404], signal });

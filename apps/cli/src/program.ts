@@ -182,7 +182,7 @@ export function buildProgram(env: CommandEnv, setExitCode: (code: number) => voi
     name: "worker",
     args: [],
     summary: "execute distributed sync jobs from a Redis queue (needs @ferry/cluster)",
-    flags: [...pick(CLUSTER_FLAGS, ["queue"]), ...pick(OUTPUT_FLAGS, ["json", "quiet", "debug", "config"])],
+    flags: [...pick(CLUSTER_FLAGS, ["queue"]), ...pick(TRANSFER_FLAGS, ["transfers", "bwlimit", "tpslimit"]), ...LOCATION_FLAGS, ...pick(OUTPUT_FLAGS, ["json", "quiet", "verbose", "debug", "config"])],
     examples: ["ferry worker --queue redis://10.0.0.5:6379", "FERRY_QUEUE=redis://redis:6379 ferry worker"],
     run: (_args, flags) => runWorker(flags, env),
   });

@@ -2,7 +2,6 @@ import type { EventSink, RunSummary } from "@ferry/core";
 import { exitCodeForError, formatError, usageError } from "./errors.js";
 import { ExitCode, exitCodeForOutcome } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
-import { InkRenderer } from "./ui/ink-renderer.js";
 import { JsonRenderer } from "./ui/json.js";
 import type { OutputMode } from "./ui/mode.js";
 import { PlainRenderer } from "./ui/plain.js";
@@ -36,10 +35,11 @@ export interface SessionOptions {
   progressIntervalMs?: number;
 }
 
-function makeRenderer(options: SessionOptions, interrupt: () => void): Renderer {
+async function makeRenderer(options: SessionOptions, interrupt: () => void): Promise<Renderer> {
   const { ctx, io, mode } = options;
   if (mode === "json") return new JsonRenderer(ctx, io);
-  if (mode === "ink") return new InkRenderer(ctx, io, interrupt);
+  // Ink and React load only for a person at a terminal: scripts start faster without them.
+  if (mode === "ink") return new (await import("./ui/ink-renderer.js")).InkRenderer(ctx, io, interrupt);
   return new PlainRenderer(ctx, io, options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs });
 }
 
@@ -56,18 +56,19 @@ export async function runSession(options: SessionOptions, run: (hooks: RunHooks)
   const interrupt = () => {
     if (interrupted) process.exit(ExitCode.Interrupted);
     interrupted = true;
-    if (renderer instanceof InkRenderer) renderer.cancelPrompt();
+    renderer?.cancelPrompt?.();
     controller.abort(new Error("interrupted by Ctrl-C"));
   };
-  renderer = makeRenderer(options, interrupt);
+  const active = await makeRenderer(options, interrupt);
+  renderer = active;
   process.on("SIGINT", interrupt);
   process.on("SIGTERM", interrupt);
 
   let declined = false;
   const confirm =
-    renderer.confirm && !ctx.dryRun && !ctx.output.yes
+    active.confirm && !ctx.dryRun && !ctx.output.yes
       ? async (totals: PlanTotals) => {
-          const yes = await renderer.confirm!(totals);
+          const yes = await active.confirm!(totals);
           if (!yes) declined = true;
           return yes;
         }
@@ -75,12 +76,12 @@ export async function runSession(options: SessionOptions, run: (hooks: RunHooks)
 
   const errorLines = (e: unknown) => formatError(e, { debug: ctx.output.debug, scrubber: ctx.scrubber });
   try {
-    const outcome = await run({ onEvent: (e) => renderer.onEvent(e), signal: controller.signal, confirm, renderer });
+    const outcome = await run({ onEvent: (e) => active.onEvent(e), signal: controller.signal, confirm, renderer: active });
     const summary = outcome.summary;
     let exitCode: number = outcome.exitCode ?? (summary ? exitCodeForOutcome(summary.outcome, summary.failed) : ExitCode.Success);
     if (interrupted) exitCode = ExitCode.Interrupted;
     let failure: unknown;
-    if (renderer instanceof InkRenderer && renderer.cannotPrompt) {
+    if (active.cannotPrompt) {
       failure = usageError("this plan deletes keys and needs confirmation, but stdin is not a terminal", "pass --yes to proceed without asking (nothing was changed)");
       exitCode = ExitCode.Usage;
     } else if (declined && !interrupted) {
@@ -89,19 +90,19 @@ export async function runSession(options: SessionOptions, run: (hooks: RunHooks)
     const printResults = () => {
       const lines = new LineWriter(io, ctx.scrubber);
       for (const r of outcome.results ?? []) {
-        if (renderer instanceof JsonRenderer) renderer.write(r.json);
+        if (active instanceof JsonRenderer) active.write(r.json);
         else lines.out(r.line);
       }
     };
     // Results precede the JSON summary line; the Ink screen must be gone before lines appear.
-    if (!(renderer instanceof InkRenderer)) printResults();
-    await renderer.finish({ summary, exitCode, notes: [...(outcome.notes ?? []), ...(declined && failure === undefined && !interrupted ? ["ferry: not confirmed; nothing was changed"] : [])], ...(failure ? { error: failure } : {}) });
-    if (renderer instanceof InkRenderer) printResults();
+    if (!active.interactive) printResults();
+    await active.finish({ summary, exitCode, notes: [...(outcome.notes ?? []), ...(declined && failure === undefined && !interrupted ? ["ferry: not confirmed; nothing was changed"] : [])], ...(failure ? { error: failure } : {}) });
+    if (active.interactive) printResults();
     if (failure) for (const line of errorLines(failure)) io.stderr.write(`${line}\n`);
     return exitCode;
   } catch (e) {
     const exitCode = interrupted ? ExitCode.Interrupted : exitCodeForError(e);
-    await renderer.finish({ exitCode, error: e });
+    await active.finish({ exitCode, error: e });
     for (const line of errorLines(e)) io.stderr.write(`${line}\n`);
     return exitCode;
   } finally {

@@ -206,5 +206,7 @@ describe("other commands' options", () => {
       conflict: "newer", initial: "source-wins", resync: true, stateDir: "/s", dryRun: true,
     });
     expect(() => bisyncOptionsFromFlags(parseFlags(["--conflict", "coinflip"]))).toThrow(/keep-both/);
+    expect(() => bisyncOptionsFromFlags(parseFlags(["--update"]))).toThrow(/--update is not supported by bisync/);
+    expect(() => bisyncOptionsFromFlags(parseFlags(["--backup-dir", "x"]))).toThrow(/not supported by bisync/);
   });
 });

@@ -168,4 +168,19 @@ describe("end to end on real trees (built binary)", () => {
     mkdirSync(join(s.dir, "x"));
     expect(treeSnapshot(s.dst)).toEqual({});
   });
+
+  it("bisync carries changes both ways with saved state", () => {
+    const s = scratch();
+    writeFileSync(join(s.dst, "from-b.txt"), "b side\n");
+    const first = ferry(["bisync", "src", "dst", "--state-dir", "state"], { cwd: s.dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("copy: dst/from-b.txt to src/from-b.txt");
+    expect(readFileSync(join(s.dst, "a.txt"), "utf8")).toBe("alpha\n");
+    writeFileSync(join(s.src, "new.txt"), "n");
+    const second = ferry(["bisync", "src", "dst", "--state-dir", "state", "--json"], { cwd: s.dir });
+    expect(second.code, second.stderr).toBe(0);
+    const events = lines(second.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.type === "transfer").map((e) => e.key)).toEqual(["new.txt"]);
+    expect(events.at(-1)).toMatchObject({ type: "summary", exitCode: 0 });
+  });
 });

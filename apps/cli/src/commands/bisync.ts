@@ -12,10 +12,16 @@ import { optionalExport } from "../sdk.js";
 import { ExitCode } from "../exit-codes.js";
 import { locationArgs, outputSetup, prepareLocations, runContext, locationSettings, type CommandEnv } from "./setup.js";
 
+const ONE_WAY_ONLY_FLAGS = ["backup-dir", "suffix", "limit", "update", "ignore-existing", "existing", "force-update"];
+
 type BisyncFn = (a: Location, b: Location, options: SyncOptions & Record<string, unknown>) => Promise<SyncResult>;
 
 /** Flags → bisync options (pure). Deletes propagate both ways, so the delete guards apply. */
 export function bisyncOptionsFromFlags(flags: FlagValues): SyncOptions & Record<string, unknown> {
+  // One-way-only settings: bisync decides deletions and ordering from its saved state.
+  for (const name of ONE_WAY_ONLY_FLAGS) {
+    if (flags.has(name)) throw usageError(`${flags.given(name)} is not supported by bisync (it only makes sense one way)`, "use ferry sync for it");
+  }
   const options: SyncOptions & Record<string, unknown> = {
     ...filterSettings(flags),
     ...compareSettings(flags),

@@ -1,18 +1,44 @@
+import type { RemoteConfig } from "@ferry/sdk";
+import { loadConfig } from "../config/load.js";
+import { resolveRemoteSecrets } from "../config/remotes.js";
 import { usageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { adapterOptions } from "../flags/adapter-options.js";
 import { clusterSettings } from "../flags/cluster.js";
 import type { FlagValues } from "../flags/flag-values.js";
 import { outputSettings } from "../flags/output.js";
-import { ExitCode } from "../exit-codes.js";
+import { transferSettings } from "../flags/transfer.js";
 import { LineWriter } from "../ui/renderer.js";
+import { workerEventLine } from "../ui/worker-lines.js";
 import type { CommandEnv } from "./setup.js";
 
 type RunWorker = (options: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * The worker's own named remotes: every remote whose `$ENV` references this machine can
+ * resolve (a job naming one of the others fails on this worker with a clear error).
+ */
+function workerRemotes(flags: FlagValues, env: CommandEnv, lines: LineWriter, quiet: boolean): Record<string, RemoteConfig> | undefined {
+  const loaded = loadConfig(flags.str("config"), env.io.env);
+  const out: Record<string, RemoteConfig> = {};
+  for (const [name, remote] of Object.entries(loaded.config.remotes)) {
+    try {
+      out[name] = resolveRemoteSecrets(name, remote, env.io.env, env.scrubber);
+    } catch (e) {
+      if (!quiet) lines.err(`warning: ${(e as Error).message}; jobs using "${name}" will fail on this worker`);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
 
 /** `ferry worker --queue redis://…` — hands the queue to @ferry/cluster, which is optional. */
 export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<number> {
   const output = outputSettings(flags);
   const { queue } = clusterSettings(flags);
   if (!queue) throw usageError("ferry worker needs --queue", "e.g. ferry worker --queue redis://host:6379");
+  const transfer = transferSettings(flags);
+  const lines = new LineWriter(env.io, env.scrubber);
+  const remotes = workerRemotes(flags, env, lines, output.verbosity === "quiet");
   let cluster: Record<string, unknown>;
   try {
     // Optional at install time: resolved only when a worker is started.
@@ -25,7 +51,7 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
     }
     throw e;
   }
-  const start = (cluster.runWorker ?? cluster.startWorker) as RunWorker | undefined;
+  const start = cluster.runWorker as RunWorker | undefined;
   if (typeof start !== "function") throw usageError("ferry worker is not available yet in this version of @ferry/cluster", "update @ferry/cluster");
   const controller = new AbortController();
   let interrupted = false;
@@ -36,10 +62,26 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  const lines = new LineWriter(env.io, env.scrubber);
-  if (!output.json && output.verbosity !== "quiet") lines.err(`ferry worker: waiting for jobs on ${env.scrubber.scrub(queue)} (Ctrl-C to stop)`);
   try {
-    await start({ queue, signal: controller.signal, env: env.io.env });
+    await start({
+      queue,
+      signal: controller.signal,
+      env: env.io.env,
+      adapterOptions: adapterOptions(flags, env.scrubber),
+      ...(remotes ? { remotes } : {}),
+      ...(transfer.transfers !== undefined ? { transfers: transfer.transfers } : {}),
+      ...(transfer.bwlimit !== undefined ? { bwlimit: transfer.bwlimit } : {}),
+      ...(transfer.tpslimit !== undefined ? { tpslimit: transfer.tpslimit } : {}),
+      onEvent: (event: Record<string, unknown> & { type: string }) => {
+        if (output.json) {
+          if (output.verbosity !== "quiet" || event.type === "batch-failed") lines.out(JSON.stringify(event));
+          return;
+        }
+        if (output.verbosity === "quiet" && event.type !== "batch-failed") return;
+        const line = workerEventLine(event, output.verbosity === "verbose");
+        if (line) lines.err(line);
+      },
+    });
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

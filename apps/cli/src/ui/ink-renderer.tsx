@@ -11,6 +11,7 @@ import { RunStore, type PlanTotals } from "./run-store.js";
  * Events go into a RunStore; the app samples it at a bounded frame rate.
  */
 export class InkRenderer implements Renderer {
+  readonly interactive = true;
   readonly store: RunStore;
   private readonly instance: Instance;
   private pendingAnswer: ((yes: boolean) => void) | undefined;

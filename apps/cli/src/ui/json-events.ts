@@ -66,7 +66,7 @@ export function toJsonEvent(ctx: RunContext, event: FerryEvent): JsonEvent | und
       return { type: "progress", ...event.stats };
     case "summary": {
       const { reason, ...rest } = event.summary;
-      return strip({ type: "summary", ...rest, reason });
+      return strip({ type: "summary", ...rest, throughput: Math.round(rest.throughput), reason });
     }
     default:
       return undefined;

@@ -19,6 +19,12 @@ export interface Renderer {
   confirm?: (totals: PlanTotals) => Promise<boolean>;
   /** prints the end of the run; resolves when output is flushed */
   finish(end: RunEnd): Promise<void>;
+  /** the Ink UI: owns the terminal until finish(), so result lines wait until after it */
+  readonly interactive?: boolean;
+  /** true when a question had to be asked but stdin cannot answer it */
+  readonly cannotPrompt?: boolean;
+  /** Ctrl-C while a question is open answers it with no */
+  cancelPrompt?(): void;
 }
 
 /** Writes whole lines through the secret scrubber — the only way renderers print. */

@@ -1,5 +1,5 @@
 export type { SideSnapshot, StateRecord } from "./state-record.js";
-export { snapshotOf, receivedSnapshot, entryOf } from "./state-record.js";
+export { snapshotOf, snapshotMatches, receivedSnapshot, entryOf } from "./state-record.js";
 export { threeWayMerge, type KeyTriple, type ThreeWayMergeOptions } from "./three-way-merge.js";
 export { createChangeDetector, type ChangeDetector, type ChangeDetectorOptions, type SideChange } from "./classify.js";
 export { reconcile, type Verdict, type SettledChange } from "./reconcile.js";

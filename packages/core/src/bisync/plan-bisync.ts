@@ -22,7 +22,7 @@ import { type ConflictStrategy, type InitialPolicy, conflictCopyKey, conflictSta
 import { type BisyncCounts, emptyBisyncCounts } from "./guards.js";
 import { type SettledChange, reconcile } from "./reconcile.js";
 import { type Arrival, type Departure, RenameCandidates } from "./renames.js";
-import { type SideSnapshot, type StateRecord, receivedSnapshot, recordOf, snapshotOf } from "./state-record.js";
+import { type SideSnapshot, type StateRecord, receivedSnapshot, recordOf, snapshotMatches, snapshotOf } from "./state-record.js";
 import { type KeyTriple, threeWayMerge } from "./three-way-merge.js";
 
 /** Where the planner puts the state the run will have agreed on if every action succeeds. */
@@ -128,7 +128,10 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
   const copyRecord = (key: string, from: Side, source: Entry): StateRecord =>
     ({ key, [from]: snapshotOf(source), [otherSide(from)]: receivedSnapshot(source, adapters[otherSide(from)]) }) as StateRecord;
 
-  const asIs = (t: KeyTriple) => recordOf(t.key, { src: t.src && snapshotOf(t.src), dst: t.dst && snapshotOf(t.dst) });
+  const asIs = (t: KeyTriple): StateRecord | undefined =>
+    t.prev && snapshotMatches(t.prev.src, t.src) && snapshotMatches(t.prev.dst, t.dst)
+      ? t.prev
+      : recordOf(t.key, { src: t.src && snapshotOf(t.src), dst: t.dst && snapshotOf(t.dst) });
 
   const keep = (t: KeyTriple): KeyOutcome => {
     const entry = t.src ?? t.dst;

@@ -44,6 +44,22 @@ export function receivedSnapshot(source: Entry, receiver: Adapter): SideSnapshot
   return s;
 }
 
+/**
+ * True when `entry` would snapshot to exactly `snapshot`: an unchanged key then keeps its saved
+ * record as it is (no new objects, and the state writer can reuse the line it read).
+ */
+export function snapshotMatches(snapshot: SideSnapshot | undefined, entry: Entry | undefined): boolean {
+  if (!snapshot || !entry) return snapshot === undefined && entry === undefined;
+  if (snapshot.size !== entry.size || snapshot.mtime !== entry.mtime || snapshot.etag !== (entry.etag || undefined)) return false;
+  const a = snapshot.hashes;
+  const b = entry.hashes;
+  if (!a || !b) return (a === undefined || Object.keys(a).length === 0) && (b === undefined || Object.keys(b).length === 0);
+  const keys = Object.keys(b) as Array<keyof typeof b>;
+  if (keys.length !== Object.keys(a).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** A snapshot seen as an entry, for comparators that take entries. */
 export function entryOf(key: string, snapshot: SideSnapshot): Entry {
   return {

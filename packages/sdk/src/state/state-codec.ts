@@ -68,6 +68,17 @@ export function encodeRecord(r: StateRecord): string {
   return `${JSON.stringify([r.key, encodeSide(r.src), encodeSide(r.dst)])}\n`;
 }
 
+/**
+ * The line a record was read from, kept on it (unless the sides were swapped) so that a record
+ * the planner passes on unchanged is written back without encoding it again.
+ */
+const LINE = Symbol("state line");
+type WithLine = StateRecord & { [LINE]?: string };
+
+export function encodedLine(r: StateRecord): string | undefined {
+  return (r as WithLine)[LINE];
+}
+
 export function decodeRecord(line: string, swap: boolean, where: string): StateRecord {
   try {
     const v = JSON.parse(line) as unknown[];
@@ -76,7 +87,11 @@ export function decodeRecord(line: string, swap: boolean, where: string): StateR
     const b = decodeSide(v[2]);
     const src = swap ? b : a;
     const dst = swap ? a : b;
-    return { key: v[0], ...(src ? { src } : {}), ...(dst ? { dst } : {}) };
+    const r: WithLine = { key: v[0] };
+    if (src) r.src = src;
+    if (dst) r.dst = dst;
+    if (!swap) r[LINE] = `${line}\n`;
+    return r;
   } catch {
     throw new FerryError("Usage", `the bisync state is damaged at ${where}`, { hint: "run once with --resync to rebuild it" });
   }

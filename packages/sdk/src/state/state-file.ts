@@ -3,7 +3,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { type NextStateSink, type StateRecord, compareKeys } from "@ferry/core";
-import { type StateHeader, decodeHeader, decodeRecord, encodeHeader, encodeRecord } from "./state-codec.js";
+import { type StateHeader, decodeHeader, decodeRecord, encodeHeader, encodeRecord, encodedLine } from "./state-codec.js";
 
 const READ_CHUNK = 256 * 1024;
 const WRITE_BATCH = 64 * 1024;
@@ -96,7 +96,7 @@ export class StateWriter implements NextStateSink {
   }
 
   async add(record: StateRecord): Promise<void> {
-    this.buffer += encodeRecord(record);
+    this.buffer += encodedLine(record) ?? encodeRecord(record);
     if (this.buffer.length >= WRITE_BATCH) await this.flush();
   }
 
