@@ -2,7 +2,7 @@
 //
 //   node cluster-coordinator.mjs SRC DST [--queue URL] [--min-workers N] [--bwlimit 4M] [--batch-keys N]
 //
-// Prints one JSON line: { elapsedMs, maxRssBytes, stats }. Credentials come from this process's
+// Prints one JSON line: { elapsedMs, maxRssBytes, peakHeapBytes, stats }. Credentials come from this process's
 // environment, as for any ferry run. Exit 0 on success, 1 when keys failed, 2 on a run-level error.
 import { parseArgs } from "node:util";
 
@@ -22,6 +22,13 @@ if (positionals.length !== 2) {
 const [src, dst] = positionals;
 const { sync } = await import("@ferry/sdk");
 
+// peak of the JS heap in use, sampled: RSS also holds garbage V8 has not collected yet
+let peakHeapBytes = 0;
+const sampler = setInterval(() => {
+  peakHeapBytes = Math.max(peakHeapBytes, process.memoryUsage().heapUsed);
+}, 100);
+sampler.unref();
+
 const started = performance.now();
 try {
   const result = await sync(src, dst, {
@@ -35,7 +42,7 @@ try {
   const elapsedMs = performance.now() - started;
   // ru_maxrss is in KiB on Linux
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(`${JSON.stringify({ elapsedMs, maxRssBytes, stats: result.stats, firstError: result.errors?.[0]?.error?.message })}\n`);
+  process.stdout.write(`${JSON.stringify({ elapsedMs, maxRssBytes, peakHeapBytes, stats: result.stats, firstError: result.errors?.[0]?.error?.message })}\n`);
   process.exit(result.stats.failed > 0 ? 1 : 0);
 } catch (e) {
   console.error(`run failed: ${e?.message ?? e}`);

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { copyFile, lutimes, open, rename, symlink, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FerryError } from "@ferry/core";
 import { ADAPTER } from "./fs-errors.js";
@@ -46,6 +46,52 @@ async function commitThroughTemp(target: CommitTarget, produce: (tempPath: strin
   }
 }
 
+async function writeFully(handle: FileHandle, chunk: Buffer): Promise<void> {
+  for (let offset = 0; offset < chunk.length; ) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * A Writable over an open FileHandle that leaves the handle open: the caller still has to
+ * fsync, chmod and set the mtime through it. (`handle.createWriteStream({ autoClose: false })`
+ * keeps a reference that makes `handle.close()` wait forever.) Buffered chunks are written
+ * with one writev.
+ */
+function fileSink(handle: FileHandle, onWritten: (bytes: number) => void): Writable {
+  return new Writable({
+    highWaterMark: WRITE_BUFFER,
+    write(chunk: Buffer, _encoding, done) {
+      writeFully(handle, chunk).then(() => {
+        onWritten(chunk.length);
+        done();
+      }, done);
+    },
+    writev(chunks, done) {
+      const buffers = chunks.map((c) => c.chunk as Buffer);
+      const total = buffers.reduce((n, b) => n + b.length, 0);
+      handle
+        .writev(buffers)
+        .then(async ({ bytesWritten }) => {
+          // a short writev is continued chunk by chunk from where it stopped
+          let skip = bytesWritten;
+          for (const buffer of buffers) {
+            if (skip >= buffer.length) {
+              skip -= buffer.length;
+              continue;
+            }
+            await writeFully(handle, buffer.subarray(skip));
+            skip = 0;
+          }
+          onWritten(total);
+          done();
+        })
+        .catch(done);
+    },
+  });
+}
+
 async function finishFile(handle: FileHandle, attributes: FileAttributes): Promise<void> {
   if (attributes.mode !== undefined) await handle.chmod(attributes.mode);
   if (attributes.mtime !== undefined) await handle.utimes(seconds(attributes.mtime), seconds(attributes.mtime));
@@ -66,16 +112,11 @@ export async function writeStreamAtomically(target: CommitTarget, body: Readable
     // "wx": never reuse a name another writer holds
     const handle = await open(tempPath, "wx", attributes.mode ?? 0o666);
     try {
-      const sink = handle.createWriteStream({ highWaterMark: WRITE_BUFFER, autoClose: false });
-      const counter = new Transform({
-        highWaterMark: WRITE_BUFFER,
-        transform(chunk: Buffer, _encoding, done) {
-          written += chunk.length;
-          options.onProgress?.(written);
-          done(null, chunk);
-        },
+      const sink = fileSink(handle, (bytes) => {
+        written += bytes;
+        options.onProgress?.(written);
       });
-      await pipeline(body, counter, sink, options.signal ? { signal: options.signal } : {});
+      await pipeline(body, sink, options.signal ? { signal: options.signal } : {});
       if (options.expectedSize !== undefined && written !== options.expectedSize) {
         throw new FerryError("Integrity", `the body had ${written} bytes, expected ${options.expectedSize} (did the source change?)`, { adapter: ADAPTER });
       }

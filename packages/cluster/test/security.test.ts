@@ -24,8 +24,8 @@ function userUrl(password: string, queue: string): string {
 
 beforeAll(async () => {
   admin = new Redis(redisUrl());
-  // a user limited to what ferry needs: all commands on all keys, but its own password
-  await admin.call("ACL", "SETUSER", USER, "on", `>${PASSWORD}`, "~*", "&*", "+@all");
+  // the restricted user the README recommends: only the queue's keys, no dangerous commands but INFO
+  await admin.call("ACL", "SETUSER", USER, "on", `>${PASSWORD}`, "~ferry:*", "&*", "+@all", "-@dangerous", "+info");
 });
 
 afterAll(async () => {

@@ -58,7 +58,12 @@ export function transferOp(from: Adapter, to: Adapter, serverSide: boolean): Tra
 export async function transferOne(action: TransferAction, ctx: TransferContext): Promise<TransferOutcome> {
   const from = ctx.adapters[action.from];
   const to = ctx.adapters[action.to];
-  const serverSide = canCopyServerSide(from, to) && action.source.type !== "symlink" && action.source.type !== "dir";
+  // a local "server-side" copy still moves the bytes on this machine, so --bwlimit must see them
+  const serverSide =
+    canCopyServerSide(from, to) &&
+    action.source.type !== "symlink" &&
+    action.source.type !== "dir" &&
+    !(ctx.bandwidth && from.name === "local");
   const op = transferOp(from, to, serverSide);
   const started = Date.now();
   ctx.emit({ type: "transfer-start", action, op });
@@ -98,7 +103,7 @@ async function transferAttempt(
   const source = action.source;
   if (source.type === "dir") {
     if (!to.mkdir) throw new FerryError("Unsupported", `empty directories are not supported by ${to.name}`, { adapter: to.name });
-    await to.mkdir(action.targetKey, { signal: ctx.signal });
+    await to.mkdir(action.targetKey.replace(/\/+$/, ""), { signal: ctx.signal });
     return 0;
   }
   const meta = await writeMetaFor(action, from, ctx);

@@ -4,7 +4,7 @@ import { compareKeys } from "../keys.js";
 
 /** One key of the merge-join: the entry on each side that has it. */
 export interface MergedPair {
-  /** the key on the receiving side's namespace (after transformKey) */
+  /** the key on the receiving side's namespace (after transformKey); directories end in "/" */
   key: string;
   a?: Entry;
   b?: Entry;
@@ -37,7 +37,7 @@ export async function* mergeListings(
   const nextA = async (): Promise<[string, Entry] | undefined> => {
     const r = await itA.next();
     if (r.done) return undefined;
-    const key = mapA ? mapA(r.value.key) : r.value.key;
+    const key = sortKey(r.value, mapA ? mapA(r.value.key) : r.value.key);
     if (prevA !== undefined && compareKeys(prevA, key) >= 0) throw outOfOrder(options.labelA ?? "source", prevA, key, mapA !== undefined);
     prevA = key;
     return [key, r.value];
@@ -45,7 +45,7 @@ export async function* mergeListings(
   const nextB = async (): Promise<[string, Entry] | undefined> => {
     const r = await itB.next();
     if (r.done) return undefined;
-    const key = r.value.key;
+    const key = sortKey(r.value, r.value.key);
     if (prevB !== undefined && compareKeys(prevB, key) >= 0) throw outOfOrder(options.labelB ?? "destination", prevB, key, false);
     prevB = key;
     return [key, r.value];
@@ -69,6 +69,11 @@ export async function* mergeListings(
     // stop the listings (closes cursors, sockets) when the consumer stops early
     await Promise.allSettled([itA.return?.(), itB.return?.()]);
   }
+}
+
+/** Directory entries (--dirs) sort, and pair, as `name/` — where their contents begin. */
+function sortKey(entry: Entry, key: string): string {
+  return entry.type === "dir" && !key.endsWith("/") ? `${key}/` : key;
 }
 
 function outOfOrder(label: string, prev: string, key: string, transformed: boolean): FerryError {

@@ -231,3 +231,16 @@ describe("comparators", () => {
     expect(await c.compare(e("a", 1), e("a", 2), noDetails)).toMatchObject({ same: false, reason: "custom" });
   });
 });
+
+describe("directory entries (--dirs)", () => {
+  it("pair where their contents begin, as name/", async () => {
+    const dir = (key: string): Entry => ({ key, size: 0, type: "dir" });
+    const { brief } = await plan({ src: [e("a/b.txt"), dir("a/b"), e("a/b/c.txt"), dir("a/empty")], dst: [dir("a/b"), e("a/b/c.txt")] });
+    expect(brief).toEqual([
+      "transfer src->dst a/b.txt (new)",
+      "skip a/b/ (identical)",
+      "skip a/b/c.txt (identical)",
+      "transfer src->dst a/empty (new)",
+    ]);
+  });
+});

@@ -50,13 +50,14 @@ async function startRclone(dir, log) {
   const root = path.join(dir, "data");
   fs.mkdirSync(root, { recursive: true });
   const port = await freePort();
-  const args = ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--user", USER, "--pass", RCLONE_PASSWORD];
+  const args = ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`];
   // MD5 ETags make etag comparisons meaningful; no VFS cache so a PUT streams to disk. The
   // directory cache stays on (a 0s cache re-reads a folder on every request: quadratic); tests
   // must therefore change the served folder only through the server.
   args.push("--etag-hash", "MD5", "--vfs-cache-mode", "off", "--log-level", "ERROR");
-  // rclone reads its config file even when serving a local path; keep it out of $HOME
-  const env = { ...process.env, RCLONE_CONFIG: path.join(dir, "rclone.conf") };
+  // rclone reads a config file even when serving a local path: keep it out of $HOME. The
+  // credentials go in as RCLONE_<FLAG> variables rather than arguments, which `ps` shows.
+  const env = { ...process.env, RCLONE_CONFIG: path.join(dir, "rclone.conf"), RCLONE_USER: USER, RCLONE_PASS: RCLONE_PASSWORD };
   const child = spawnLogged("/usr/bin/rclone", args, { env }, path.join(dir, "rclone.log"));
   await waitOrDie(child, port, "rclone serve webdav", path.join(dir, "rclone.log"));
   log(`rclone serve webdav on 127.0.0.1:${port} (${root})`);
