@@ -28,7 +28,7 @@ import { DEFAULTS, type SftpOptions } from "./options.js";
 import { hashOnServer, REMOTE_HASHES } from "./remote-hash.js";
 import { isTemporaryName, RemotePaths } from "./remote-paths.js";
 import { SftpCalls } from "./sftp-calls.js";
-import { sortedWalk, type WalkChild } from "./sorted-walk.js";
+import { sortedWalk, type WalkChild } from "@ferry/core";
 import { readToStream, writeFromStream, type TransferTuning } from "./transfer.js";
 
 const NO_SUCH_FILE = 2;

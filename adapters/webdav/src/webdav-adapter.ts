@@ -21,7 +21,7 @@ import { DavSession, discard } from "./dav-session.js";
 import { ADAPTER_NAME, HttpStatusError, toWebdavError } from "./errors.js";
 import { parseMultistatus, splitListing, type DavResource } from "./multistatus.js";
 import { DEFAULTS, type WebdavOptions } from "./options.js";
-import { sortedWalk, type WalkChild } from "./sorted-walk.js";
+import { sortedWalk, type WalkChild } from "@ferry/core";
 
 /** Write attributes WebDAV has no place for. contentType is sent; whether it is kept is the server's business. */
 const UNKEPT: ReadonlyArray<keyof WriteMeta> = ["cacheControl", "contentDisposition", "storageClass", "sse", "sseKmsKeyId", "acl", "accessTier", "mode", "symlinkTarget"];

@@ -115,7 +115,8 @@ describe("distributed sync over a BullMQ queue", () => {
     const args = ["--concurrency", "1", "--bwlimit", "256K", "--lock-duration", "3000", "--stalled-interval", "1500"];
     const [a, b] = await workers(2, queue, { env: s3.env, args });
 
-    const run = sync(src, dst, { queue, env: s3.env, minWorkers: 2 });
+    const events: FerryEvent[] = [];
+    const run = sync(src, dst, { queue, env: s3.env, minWorkers: 2, onEvent: (e) => events.push(e) });
     const victim = await Promise.race([a!, b!].map((w) => w.waitFor((e) => e.type === "batch-start").then(() => w)));
     const survivor = victim === a ? b! : a!;
     const held = victim.events.find((e) => e.type === "batch-start") as Extract<(typeof victim.events)[number], { type: "batch-start" }>;
@@ -130,6 +131,9 @@ describe("distributed sync over a BullMQ queue", () => {
     expect(survivor.events.some((e) => e.type === "batch-start" && e.batch === held.batch)).toBe(true);
     expect(victim.events.some((e) => e.type === "batch-done" && e.batch === held.batch)).toBe(false);
     expect(await listing(dst)).toHaveLength(600);
+    // the workers' progress reached the coordinator while batches ran, as in a local run
+    const total = result.stats.transferredBytes;
+    expect(events.some((e) => e.type === "progress" && e.stats.bytesDone > 0 && e.stats.bytesDone < total)).toBe(true);
   });
 
   describe("delete: true", () => {

@@ -9,3 +9,4 @@ export * from "./compare/index.js";
 export * from "./plan/index.js";
 export * from "./execute/index.js";
 export * from "./bisync/index.js";
+export * from "./walk/index.js";

@@ -1,5 +1,5 @@
-// Same module as @ferry/adapter-sftp's sorted-walk.ts: both adapters walk trees one directory at a time.
-import { compareKeys, walkSortName, type Entry } from "@ferry/core";
+import type { Entry } from "../adapter.js";
+import { compareKeys, walkSortName } from "../keys.js";
 
 /**
  * A lazy, sorted, depth-first walk over a tree that can only be read one directory at a time

@@ -1,4 +1,4 @@
-import { compareKeys, type Entry } from "@ferry/core";
+import { compareKeys, type Entry } from "../index.js";
 import { describe, expect, it } from "vitest";
 import { sortedWalk, type WalkChild } from "./sorted-walk.js";
 
