@@ -23,11 +23,20 @@ export class SizeMtimeComparator implements Comparator {
     readonly window: number,
     private readonly srcSide: Side = "src",
     private readonly dstSide: Side = "dst",
+    /**
+     * `auto` only: a destination object the store wrote no earlier than the source's mtime,
+     * with the same size, is current — `aws s3 sync`'s rule. It saves a HEAD per key on
+     * no-op uploads to object stores; an edit always moves the source mtime past the upload
+     * time, so it is caught. An explicit `--compare size-mtime` compares the kept mtimes.
+     */
+    private readonly trustUploadTime = false,
   ) {}
 
   compare(src: Entry, dst: Entry, details: EntryDetails): CompareVerdict | Promise<CompareVerdict> {
     if (src.size !== dst.size) return SIZE_DIFFERS;
     if (src.mtime !== undefined && dst.mtime !== undefined) return this.decide(src.mtime, dst.mtime);
+    if (this.trustUploadTime && src.mtime !== undefined && dst.mtime === undefined && dst.lastModified !== undefined && dst.lastModified >= src.mtime)
+      return SAME;
     return this.compareFetched(src, dst, details);
   }
 
@@ -142,7 +151,7 @@ export function createComparator(from: Adapter, to: Adapter, options: Comparator
     }
     case "auto": {
       if (from.capabilities.mtime !== "none" && to.capabilities.mtime !== "none")
-        return new SizeMtimeComparator(window, fromSide, toSide);
+        return new SizeMtimeComparator(window, fromSide, toSide, true);
       if (etagsComparable(from, to)) return new EtagComparator(true);
       return new SizeComparator();
     }

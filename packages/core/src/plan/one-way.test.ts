@@ -244,3 +244,30 @@ describe("directory entries (--dirs)", () => {
     ]);
   });
 });
+
+describe("auto compare against object stores", () => {
+  const s3 = adapterWith("s3", { mtime: "metadata", mtimePrecision: 1, mtimeInList: false, etag: "s3" });
+  const counting = () => {
+    let heads = 0;
+    const details: EntryDetails = { mtime: async () => (heads++, 1000), hash: async () => undefined };
+    return { details, heads: () => heads };
+  };
+  it("takes an upload no earlier than the source mtime as current without a HEAD (aws rule)", async () => {
+    const c = createComparator(local, s3);
+    const d = counting();
+    expect(await c.compare(e("a", 1, 1000), { key: "a", size: 1, lastModified: 2000 }, d.details)).toEqual({ same: true });
+    expect(d.heads()).toBe(0);
+  });
+  it("asks for the kept mtime when the source changed after the upload", async () => {
+    const c = createComparator(local, s3);
+    const d = counting();
+    expect(await c.compare(e("a", 1, 3000), { key: "a", size: 1, lastModified: 2000 }, d.details)).toMatchObject({ same: false });
+    expect(d.heads()).toBe(1);
+  });
+  it("an explicit size-mtime always compares the kept mtimes", async () => {
+    const c = createComparator(local, s3, { compare: "size-mtime" });
+    const d = counting();
+    await c.compare(e("a", 1, 1000), { key: "a", size: 1, lastModified: 2000 }, d.details);
+    expect(d.heads()).toBe(1);
+  });
+});
