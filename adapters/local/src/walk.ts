@@ -117,7 +117,8 @@ export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGe
     let started = 0;
     for (let i = frame.index; i < frame.items.length && started < prefetch; i++) {
       const item = frame.items[i]!;
-      if (item.kind !== "dir") continue;
+      // a loop is never read (its listing would only warn about things never walked)
+      if (item.kind !== "dir" || ancestors.has(identityOf(item.stats))) continue;
       started++;
       if (item.children) continue;
       item.children = read(item, startAfterInside(item.position, frame.startAfter));

@@ -121,7 +121,7 @@ export class SftpAdapter implements Adapter {
       prefix,
       startAfter: options.startAfter,
       dirs: options.dirs,
-      prefetch: this.listConcurrency,
+      prefetch: options.concurrency ?? this.listConcurrency,
       rootIdentity: this.paths.root,
       signal: options.signal,
     });

@@ -110,7 +110,7 @@ export class WebdavAdapter implements Adapter {
       prefix,
       startAfter: options.startAfter,
       dirs: options.dirs,
-      prefetch: this.listConcurrency,
+      prefetch: options.concurrency ?? this.listConcurrency,
       signal: options.signal,
     });
   }

@@ -83,6 +83,8 @@ export interface ListOptions extends OperationOptions {
   startAfter?: string;
   /** also yield directory entries (type "dir", key ending without slash) for --dirs */
   dirs?: boolean;
+  /** directories listed in parallel by walking adapters (--list-concurrency); others ignore it */
+  concurrency?: number;
 }
 
 export interface ByteRange {

@@ -125,8 +125,14 @@ export async function prepareRun(srcLoc: Location, dstLoc: Location, options: Sy
     const destPrefix = options.destPrefix ?? prefix;
     const prefixes: Record<Side, string> = { src: prefix, dst: destPrefix };
     const list = (side: Side): AsyncIterable<Entry> =>
-      readAhead(adapters[side].list(prefixes[side], { ...(options.signal ? { signal: options.signal } : {}), ...(listDirs ? { dirs: true } : {}) }), LIST_READ_AHEAD);
-    void listConcurrency;
+      readAhead(
+        adapters[side].list(prefixes[side], {
+          concurrency: listConcurrency,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(listDirs ? { dirs: true } : {}),
+        }),
+        LIST_READ_AHEAD,
+      );
 
     const plan = () =>
       planOneWay({
