@@ -2,7 +2,6 @@ import { lstatSync, statSync, type Dirent, type Stats } from "node:fs";
 import { readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { compareKeys } from "@ferry/core";
-import type { ConcurrencyLimit } from "./concurrency-limit.js";
 import { errnoOf, fsError } from "./fs-errors.js";
 import { specialKind } from "./entries.js";
 import { isTempName } from "./temp-files.js";
@@ -26,8 +25,6 @@ export interface WalkItem {
 
 export interface ReadContext {
   links: LinkPolicy;
-  /** no longer used by the stat calls, which are synchronous (see readSortedDirectory) */
-  limit: ConcurrencyLimit;
   warn: (message: string, key: string) => void;
 }
 
@@ -53,7 +50,7 @@ function byPosition(a: WalkItem, b: WalkItem): number {
 
 /**
  * Reads one directory: drops ferry's temp files and what the filter rules out (before any
- * stat), stats the rest with a shared bound, skips special files with a warning, and
+ * stat), stats the rest, skips special files with a warning, and
  * returns the items sorted by position. Memory is one directory's fan-out.
  */
 export async function readSortedDirectory(path: string, keyPrefix: string, context: ReadContext, filter: ReadFilter = {}): Promise<WalkItem[]> {

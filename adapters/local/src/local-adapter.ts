@@ -19,7 +19,7 @@ import {
   type WriteResult,
 } from "@ferry/core";
 import { copyFileAtomically, writeStreamAtomically, writeSymlinkAtomically, type CommitTarget, type FileAttributes } from "./atomic-write.js";
-import { mapBounded } from "./concurrency-limit.js";
+import { mapBounded } from "./bounded-map.js";
 import { RootGuard, parentKey } from "./containment.js";
 import { LOCAL_HASHES, hashFile, isLocalHash } from "./content-hash.js";
 import type { LinkPolicy } from "./directory-reader.js";
@@ -112,6 +112,7 @@ export class LocalAdapter implements Adapter {
       startAfter: options.startAfter,
       signal: options.signal,
       warn: this.warn,
+      concurrency: options.concurrency,
     });
   }
 

@@ -17,9 +17,15 @@ function flag(value: unknown): boolean | undefined {
   return Boolean(value);
 }
 
+/** A setting by its flag name (`links`) or, from a named remote's config, `localLinks`. */
+function setting(options: Record<string, unknown>, name: string): unknown {
+  return options[name] ?? options[`local${name[0]!.toUpperCase()}${name.slice(1)}`];
+}
+
 /**
  * `file:///abs/dir` → a local adapter. Settings come from the context by the flag names
- * `links` (true = "copy"), `perms`, `dirs`, `fsync`, and an `onWarning` callback.
+ * `links` (true or "copy" = copy symlinks), `perms`, `dirs`, `fsync` (or `localLinks`, … as
+ * a named remote's config spells them), and an `onWarning` callback.
  */
 export const fromUrl: AdapterFromUrl = (url, context) => {
   if (url.protocol !== "file:") throw new FerryError("Usage", `not a local location: ${url.protocol}// (expected file:///path)`, { adapter: "local" });
@@ -30,10 +36,10 @@ export const fromUrl: AdapterFromUrl = (url, context) => {
   const warning = options.onWarning;
   return new LocalAdapter({
     root: fileURLToPath(url),
-    links: linksOption(options.links),
-    perms: flag(options.perms),
-    dirs: flag(options.dirs),
-    fsync: flag(options.fsync),
+    links: linksOption(setting(options, "links")),
+    perms: flag(setting(options, "perms")),
+    dirs: flag(setting(options, "dirs")),
+    fsync: flag(setting(options, "fsync")),
     onWarning: typeof warning === "function" ? (warning as LocalOptions["onWarning"]) : undefined,
   });
 };

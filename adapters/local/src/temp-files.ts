@@ -6,8 +6,9 @@ import { join } from "node:path";
  * Atomic writes go to `.<name>.ferry-tmp-<12 hex>` beside the final file and are renamed
  * into place. Such names are never listed as keys and may not be written as keys. A writer
  * that crashed leaves one behind; it is removed once it has not been touched for
- * STALE_TEMP_MS by its ctime (a live writer keeps bumping it as data arrives; the mtime is
- * no guide, the writer sets it to the source's before the rename).
+ * STALE_TEMP_MS (a live writer keeps bumping its mtime as data arrives). Temp files of this
+ * process are never swept: they are live writes, and a live write sets its temp file's mtime
+ * to the source's (often long ago) just before the rename.
  */
 export const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -19,6 +20,9 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
+/** First 6 of the 12 hex digits of every temp name this process makes. */
+const PROCESS_TAG = randomBytes(3).toString("hex");
+
 export function tempNameFor(name: string): string {
   let kept = "";
   let bytes = 0;
@@ -27,7 +31,12 @@ export function tempNameFor(name: string): string {
     if (bytes > KEPT_NAME_BYTES) break;
     kept += ch;
   }
-  return `.${kept}.ferry-tmp-${randomBytes(6).toString("hex")}`;
+  return `.${kept}.ferry-tmp-${PROCESS_TAG}${randomBytes(3).toString("hex")}`;
+}
+
+/** A temp name made by this process: a write in flight (a failed write removes its own). */
+function isOwnTempName(name: string): boolean {
+  return name.slice(-12, -6) === PROCESS_TAG;
 }
 
 /** Removes stale temp files directly in `dir`; returns how many. Errors are ignored: this is housekeeping. */
@@ -40,13 +49,11 @@ export async function sweepStaleTempFiles(dir: string, olderThanMs = STALE_TEMP_
   }
   let removed = 0;
   for (const name of names) {
-    if (!isTempName(name)) continue;
+    if (!isTempName(name) || isOwnTempName(name)) continue;
     const path = join(dir, name);
     try {
       const stats = await lstat(path);
-      // ctime, not mtime: a live writer sets the temp file's mtime to the source's (often long ago)
-      // before the rename, and utimes itself bumps ctime, which cannot be set back
-      if (!stats.isDirectory() && now - stats.ctimeMs >= olderThanMs) {
+      if (!stats.isDirectory() && now - stats.mtimeMs >= olderThanMs) {
         await unlink(path);
         removed++;
       }

@@ -2,7 +2,6 @@ import type { Stats } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { FerryError, compareKeys, keyProblem, type Entry } from "@ferry/core";
-import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { readSortedDirectory, type LinkPolicy, type ReadContext, type WalkItem } from "./directory-reader.js";
 import { directoryEntry, fileEntry, symlinkEntry } from "./entries.js";
 import { ADAPTER, aborted, errnoOf, fsError } from "./fs-errors.js";
@@ -15,14 +14,14 @@ export interface WalkOptions {
   startAfter?: string;
   signal?: AbortSignal;
   warn: (message: string, key?: string) => void;
-  /** stat calls in flight per walk */
-  statConcurrency?: number;
-  /** sibling directories read ahead while one is being walked */
-  prefetch?: number;
+  /**
+   * Directories read at once (ListOptions.concurrency, --list-concurrency): the one being
+   * walked plus `concurrency - 1` of its next sibling directories read ahead.
+   */
+  concurrency?: number;
 }
 
-const DEFAULT_STAT_CONCURRENCY = 16;
-const DEFAULT_PREFETCH = 2;
+const DEFAULT_CONCURRENCY = 3;
 
 interface Frame {
   items: WalkItem[];
@@ -78,8 +77,8 @@ async function startingDirectory(root: string, baseKey: string, links: LinkPolic
 /**
  * Every entry under `prefix` in ascending UTF-8 byte order of key. One directory is read at a
  * time and sorted with directories as `name/`; an explicit stack of those sorted listings
- * replaces recursion, and only the next few sibling directories are read ahead, so memory is
- * bounded by depth × fan-out, never by the number of keys.
+ * replaces recursion, and only the next `concurrency - 1` sibling directories are read ahead, so
+ * memory is bounded by depth × concurrency × fan-out, never by the number of keys.
  */
 export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGenerator<Entry> {
   if (prefix) {
@@ -101,12 +100,8 @@ export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGe
   const start = await startingDirectory(options.root, baseKey, options.links);
   if (!start) return;
 
-  const context: ReadContext = {
-    links: options.links,
-    limit: new ConcurrencyLimit(options.statConcurrency ?? DEFAULT_STAT_CONCURRENCY),
-    warn: options.warn,
-  };
-  const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+  const context: ReadContext = { links: options.links, warn: options.warn };
+  const prefetch = Math.max(0, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY) - 1);
   const ancestors = new Set(start.ancestors);
   const signal = options.signal;
 

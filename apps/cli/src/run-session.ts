@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { EventSink, RunSummary } from "@ferry/core";
 import { exitCodeForError, formatError, usageError } from "./errors.js";
 import { ExitCode, exitCodeForOutcome } from "./exit-codes.js";
@@ -51,6 +52,9 @@ async function makeRenderer(options: SessionOptions, interrupt: () => void): Pro
 export async function runSession(options: SessionOptions, run: (hooks: RunHooks) => Promise<RunOutcome>): Promise<number> {
   const { ctx, io } = options;
   const controller = new AbortController();
+  // every transfer in flight (--transfers, default 16) listens on this one signal; without this
+  // Node warns "MaxListenersExceededWarning" on stderr at the 11th
+  setMaxListeners(0, controller.signal);
   let interrupted = false;
   let renderer: Renderer | undefined;
   const interrupt = () => {

@@ -184,6 +184,11 @@ describe("adapter flags", () => {
     expect(() => assertAdapterFlagsApply(flags, new Set(["local"]))).toThrow(/--s3-endpoint is not supported by local/);
     expect(() => assertAdapterFlagsApply(flags, new Set(["local", "s3"]))).not.toThrow();
   });
+
+  it("are not refused when they come from the environment (standing configuration)", () => {
+    const flags = parseFlags([], { FERRY_WEBDAV_USER: "me", FERRY_WEBDAV_PASSWORD: "pw", FERRY_S3_ENDPOINT: "http://x" });
+    expect(() => assertAdapterFlagsApply(flags, new Set(["local", "sftp"]))).not.toThrow();
+  });
 });
 
 describe("output flags", () => {

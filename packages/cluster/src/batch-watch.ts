@@ -24,6 +24,11 @@ export class BatchWatch {
   private fatal: FerryError | undefined;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
+  private rejectLost: (error: FerryError) => void = () => {};
+  /** rejects once the run has lost Redis: race any Redis call against it, or it may wait forever */
+  readonly lost: Promise<never> = new Promise<never>((_, reject) => {
+    this.rejectLost = reject;
+  });
 
   constructor(
     private readonly queue: Queue,
@@ -51,6 +56,7 @@ export class BatchWatch {
     events.on("error", () => {});
     this.poller = setInterval(() => void this.poll(), POLL_MS);
     this.poller.unref();
+    this.lost.catch(() => {});
   }
 
   /** Call before the job is added, so no event can slip past. */
@@ -71,7 +77,12 @@ export class BatchWatch {
   /** Ends every wait with this error (Redis lost). */
   fail(error: FerryError): void {
     this.fatal ??= error;
+    this.rejectLost(this.fatal);
     this.wake();
+  }
+
+  get isLost(): boolean {
+    return this.fatal !== undefined;
   }
 
   /** The next settled job, or undefined when `signal` aborts. */

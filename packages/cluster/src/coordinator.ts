@@ -56,6 +56,8 @@ const MAX_IN_FLIGHT = 1024;
 const REDIS_LOST_MS = RUN_TTL_MS - RUN_BEAT_MS;
 /** Batches in flight but no live worker for this long: say so once. */
 const NO_WORKERS_WARN_MS = 30_000;
+/** Connecting the queue, events and heartbeat once Redis answered the probe. */
+const OPEN_TIMEOUT_MS = 15_000;
 
 /**
  * Creates the distributed TransferRunner the SDK plugs into runPlan when `queue` is set.
@@ -191,30 +193,52 @@ export class QueueRunner implements TransferRunner {
     const redis = openRedis(address, (e) => {
       redisError = e;
     });
+    const closers: Array<() => Promise<unknown>> = [];
+    const attempt = { timedOut: false };
     try {
-      const queue = new Queue(address.queueName, {
-        connection: connectionOptions(address),
-        prefix: BULL_PREFIX,
-        // completion events carry each batch's per-key results; a short stream keeps Redis small
-        streams: { events: { maxLen: 2_000 } },
-      });
-      queue.on("error", () => {});
-      // read events from "now" on Redis' clock: a batch finishing before the first XREAD is not missed
-      const lastEventId = `${await redisNow(redis)}-0`;
-      const events = new QueueEvents(address.queueName, { connection: connectionOptions(address), prefix: BULL_PREFIX, lastEventId });
-      const watch = new BatchWatch(queue, events, (jobId, progress) => this.forwardProgress(inFlight.get(jobId), progress, ctx));
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-      const heartbeat = new RunHeartbeat(redis, address.queueName, this.runId);
-      await heartbeat.start({ runId: this.runId, startedAt: new Date().toISOString(), src: this.config.locations.src, dst: this.config.locations.dst });
-      const ticker = setInterval(() => void this.tick(ctx, inFlight.size, () => redisError), RUN_BEAT_MS);
-      ticker.unref();
-      this.session = { redis, queue, events, watch, heartbeat, ticker };
-      await this.refreshWorkers();
-      return this.session;
+      return await deadline(this.connect(redis, ctx, inFlight, closers, () => redisError, attempt), OPEN_TIMEOUT_MS);
     } catch (e) {
+      attempt.timedOut = true;
+      await Promise.all(closers.map((close) => within(close(), 1_000)));
       redis.disconnect();
       throw queueError(redisError ?? e, address.display);
     }
+  }
+
+  private async connect(
+    redis: Redis,
+    ctx: TransferContext,
+    inFlight: Map<string, InFlight>,
+    closers: Array<() => Promise<unknown>>,
+    lastRedisError: () => FerryError | undefined,
+    attempt: { timedOut: boolean },
+  ): Promise<Session> {
+    const { address } = this;
+    const queue = new Queue(address.queueName, {
+      connection: connectionOptions(address),
+      prefix: BULL_PREFIX,
+      // completion events carry each batch's per-key results; a short stream keeps Redis small
+      streams: { events: { maxLen: 2_000 } },
+    });
+    queue.on("error", () => {});
+    closers.push(() => queue.close());
+    // read events from "now" on Redis' clock: a batch finishing before the first XREAD is not missed
+    const lastEventId = `${await redisNow(redis)}-0`;
+    const events = new QueueEvents(address.queueName, { connection: connectionOptions(address), prefix: BULL_PREFIX, lastEventId });
+    closers.push(() => events.close());
+    const watch = new BatchWatch(queue, events, (jobId, progress) => this.forwardProgress(inFlight.get(jobId), progress, ctx));
+    closers.push(async () => watch.stop());
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    const heartbeat = new RunHeartbeat(redis, address.queueName, this.runId);
+    await heartbeat.start({ runId: this.runId, startedAt: new Date().toISOString(), src: this.config.locations.src, dst: this.config.locations.dst });
+    closers.push(() => heartbeat.stop());
+    this.workers = await liveWorkers(redis, address.queueName);
+    // open() gave up on us meanwhile and closed what it knew of: leave nothing running
+    if (attempt.timedOut) throw new Error("connecting took too long");
+    const ticker = setInterval(() => void this.tick(ctx, inFlight.size, lastRedisError), RUN_BEAT_MS);
+    ticker.unref();
+    this.session = { redis, queue, events, watch, heartbeat, ticker };
+    return this.session;
   }
 
   /** Every few seconds: live workers and capacity, and whether Redis still takes our heartbeat. */
@@ -265,7 +289,7 @@ export class QueueRunner implements TransferRunner {
         if (isFerryError(e) && e.code === "Aborted") return false;
         throw e;
       }
-      await this.refreshWorkers().catch(() => {});
+      if (this.session) await Promise.race([this.refreshWorkers(), this.session.watch.lost]);
     }
     return true;
   }
@@ -290,7 +314,7 @@ export class QueueRunner implements TransferRunner {
     session.watch.track(jobId);
     this.leftovers.add(jobId);
     try {
-      await session.queue.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId });
+      await Promise.race([session.queue.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId }), session.watch.lost]);
     } catch (e) {
       inFlight.delete(jobId);
       session.watch.untrack(jobId);
@@ -305,13 +329,14 @@ export class QueueRunner implements TransferRunner {
     for (const jobId of [...inFlight.keys()]) {
       try {
         // 0 when a worker holds the job's lock: it is running and will be reported
-        if ((await session.queue.remove(jobId)) === 1) {
+        if ((await Promise.race([session.queue.remove(jobId), session.watch.lost])) === 1) {
           inFlight.delete(jobId);
           session.watch.untrack(jobId);
           this.leftovers.delete(jobId);
         }
       } catch {
         // Redis trouble: close() tries again, the job's age limit is the last resort
+        break;
       }
     }
   }
@@ -389,13 +414,18 @@ export class QueueRunner implements TransferRunner {
     const session = this.session;
     if (!session) return;
     clearInterval(session.ticker);
+    const redisLost = session.watch.isLost;
+    session.heartbeat.halt();
     session.watch.stop();
-    await within(session.heartbeat.stop());
-    await within(Promise.allSettled([...this.cleanups]));
-    for (const jobId of [...this.leftovers]) await within(session.queue.remove(jobId));
-    await within(session.events.close());
-    await within(session.queue.close());
-    await within(session.redis.quit());
+    // with Redis gone there is nothing to clean: the run key expires, the jobs age out
+    if (!redisLost) {
+      await within(
+        Promise.allSettled([session.heartbeat.stop(), ...this.cleanups, ...[...this.leftovers].map((jobId) => session.queue.remove(jobId))]),
+        5_000,
+      );
+    }
+    await within(Promise.allSettled([session.events.close(), session.queue.close()]), 3_000);
+    await within(session.redis.quit(), 1_000);
     session.redis.disconnect();
   }
 }
@@ -405,6 +435,16 @@ function localOp(action: TransferAction, adapters: Record<Side, Adapter>): Trans
   const to = adapters[action.to];
   const serverSide = canCopyServerSide(from, to) && action.source.type !== "symlink" && action.source.type !== "dir";
   return transferOp(from, to, serverSide);
+}
+
+/** Rejects with Unreachable-worthy timeout when `p` takes longer than `ms`. */
+async function deadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** close() must not hang on a Redis that went away. */

@@ -54,10 +54,15 @@ export class RunHeartbeat {
     this.timer.unref();
   }
 
-  /** Ends the run for the workers: batches still queued or running are dropped by them. */
-  async stop(): Promise<void> {
+  /** Stops beating; the key expires on its own within RUN_TTL_MS. */
+  halt(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Ends the run for the workers at once: batches still queued or running are dropped by them. */
+  async stop(): Promise<void> {
+    this.halt();
     await this.redis.del(runKey(this.queueName, this.runId));
   }
 }

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import type { Entry, FerryEvent } from "@ferry/core";
 import { copy, list, move, openLocation, sync } from "@ferry/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type S3Server, createBucket, redisUrl, s3Server } from "./servers.js";
 import { makeTree } from "./trees.js";
 import { type WorkerProcess, startWorkers } from "./worker-process.js";
@@ -18,7 +18,8 @@ import { type WorkerProcess, startWorkers } from "./worker-process.js";
 let s3: S3Server;
 const running: WorkerProcess[] = [];
 
-beforeAll(() => {
+// per test, not per file: a missing server fails every test by name instead of skipping them
+beforeEach(() => {
   s3 = s3Server();
   redisUrl();
 });

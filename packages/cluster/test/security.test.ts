@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { FerryEvent } from "@ferry/core";
 import { sync } from "@ferry/sdk";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createBucket, redisUrl, s3Server } from "./servers.js";
 import { makeTree } from "./trees.js";
 import { type WorkerProcess, startWorkers } from "./worker-process.js";
@@ -14,7 +14,7 @@ import { type WorkerProcess, startWorkers } from "./worker-process.js";
 
 const PASSWORD = `pw-${randomBytes(8).toString("hex")}`;
 const USER = `ferry-${randomBytes(3).toString("hex")}`;
-let admin: Redis;
+let admin: Redis | undefined;
 const workers: WorkerProcess[] = [];
 
 function userUrl(password: string, queue: string): string {
@@ -22,7 +22,9 @@ function userUrl(password: string, queue: string): string {
   return `redis://${USER}:${password}@${base.host}/0?queue=${queue}`;
 }
 
-beforeAll(async () => {
+// per test, not per file: a missing server fails every test by name instead of skipping them
+beforeEach(async () => {
+  if (admin) return;
   admin = new Redis(redisUrl());
   // the restricted user the README recommends: only the queue's keys, no dangerous commands but INFO
   await admin.call("ACL", "SETUSER", USER, "on", `>${PASSWORD}`, "~ferry:*", "&*", "+@all", "-@dangerous", "+info");
@@ -30,8 +32,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
-  await admin.call("ACL", "DELUSER", USER).catch(() => {});
-  admin.disconnect();
+  await admin?.call("ACL", "DELUSER", USER).catch(() => {});
+  admin?.disconnect();
 });
 
 describe("secrets", () => {
@@ -48,10 +50,10 @@ describe("secrets", () => {
     const jobs: string[] = [];
     for (let i = 0; i < 200 && jobs.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const keys = await admin.keys(`ferry:${queueName}:r*`);
+      const keys = await admin!.keys(`ferry:${queueName}:r*`);
       for (const key of keys) {
-        if ((await admin.type(key)) !== "hash") continue;
-        const data = await admin.hget(key, "data");
+        if ((await admin!.type(key)) !== "hash") continue;
+        const data = await admin!.hget(key, "data");
         if (data) jobs.push(data);
       }
     }

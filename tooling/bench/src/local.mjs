@@ -30,28 +30,32 @@ async function runOne(tool, src, dst, { sample, spec, log, label }) {
   // time to get this run's writes to disk, outside the tool's wall time (ferry fsyncs each
   // file itself; cp, rsync and rclone leave it to the kernel)
   const flush = timeFlush();
-  const out = { wall: r.wall, rssMB: r.rssMB, flush };
+  const out = { wall: r.wall, cpu: r.cpu, rssMB: r.rssMB, flush };
   if (!r.ok) {
     const why = (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ");
     out.error = `exit ${r.code ?? r.signal}: ${why}`.slice(0, 400);
+    // could not start, was killed, or exited with a usage/run-level error: stop running it
+    if (r.code === null || r.code === 127 || r.code === 2 || r.signal) out.broken = true;
   } else {
     const problem = verifyCopy(src, dst, spec, sample);
     if (problem) out.error = `wrong copy: ${problem}`;
   }
   log(
-    `    ${tool.name.padEnd(9)} ${label.padEnd(10)} ${out.error ? `FAILED ${out.error}` : `${r.wall.toFixed(2)} s  +${flush.toFixed(2)} s flush  ${r.rssMB === null ? "?" : r.rssMB.toFixed(1)} MB`}`,
+    `    ${tool.name.padEnd(9)} ${label.padEnd(10)} ${r.wall.toFixed(2)} s wall  ${r.cpu === null ? "?" : r.cpu.toFixed(2)} s cpu  +${flush.toFixed(2)} s flush  ${r.rssMB === null ? "?" : r.rssMB.toFixed(1)} MB${out.error ? `  FAILED ${out.error}` : ""}`,
   );
   return out;
 }
 
+/** medians over the repetitions; a failed repetition marks the whole cell (its numbers are still shown) */
 function summarize(samples) {
   if (!samples.length) return undefined;
   const bad = samples.find((s) => s.error);
-  if (bad) return { error: bad.error, samples };
   return {
     wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
     flush: median(samples.map((s) => s.flush)),
     rssMB: median(samples.map((s) => s.rssMB)),
+    ...(bad ? { error: bad.error } : {}),
     samples,
   };
 }
@@ -83,14 +87,14 @@ export async function runLocal({ size, tools, repeat, workDir, keep, trees: only
         fs.mkdirSync(dst, { recursive: true });
         const initial = await runOne(tool, src, dst, { sample, spec, log, label: "initial" });
         samples[tool.name].initial.push(initial);
-        if (initial.error) {
+        if (initial.broken) {
           failed.add(tool.name);
           continue;
         }
         if (!tool.incremental) continue;
         const noop = await runOne(tool, src, dst, { sample: [], spec, log, label: "no-op" });
         samples[tool.name].noop.push(noop);
-        if (noop.error) failed.add(tool.name);
+        if (noop.broken) failed.add(tool.name);
       }
       const changed = modifyTree(src, spec, rep);
       log(`  changed ${changed.length} files (${((changed.length / fileList(spec).length) * 100).toFixed(1)}%)`);
@@ -99,7 +103,7 @@ export async function runLocal({ size, tools, repeat, workDir, keep, trees: only
         const dst = path.join(base, `dst-${tool.name}`);
         const modified = await runOne(tool, src, dst, { sample: changed, spec, log, label: "5% changed" });
         samples[tool.name].modified.push(modified);
-        if (modified.error) failed.add(tool.name);
+        if (modified.broken) failed.add(tool.name);
       }
     }
     const runs = {};

@@ -1,4 +1,5 @@
-// Runs one command and measures it: wall time (process.hrtime around the spawn) and peak RSS
+// Runs one command and measures it: wall time (process.hrtime around the spawn), CPU time
+// (user + system, GNU time's %U + %S: steadier than wall on a busy machine) and peak RSS
 // (GNU time's %M, the ru_maxrss of the command from wait4 — for a command that forks, e.g.
 // rsync's sender/receiver pair, that is the largest single process, not the sum).
 import { spawn } from "node:child_process";
@@ -17,12 +18,12 @@ const keepTail = (s, chunk) => (s + chunk).slice(-TAIL);
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
- * @returns {Promise<{ ok: boolean, code: number | null, signal: string | null, wall: number, rssMB: number | null, stdout: string, stderr: string }>}
+ * @returns {Promise<{ ok: boolean, code: number | null, signal: string | null, wall: number, cpu: number | null, rssMB: number | null, stdout: string, stderr: string }>}
  */
 export function measure(cmd, args, options = {}) {
   const useTime = haveGnuTime();
   const timeFile = path.join(os.tmpdir(), `ferry-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%e %M", "-o", timeFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%e %M %U %S", "-o", timeFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const child = spawn(file, argv, {
@@ -40,12 +41,16 @@ export function measure(cmd, args, options = {}) {
       clearTimeout(timer);
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
       let rssMB = null;
+      let cpu = null;
       if (useTime) {
         try {
           // "Command exited with non-zero status N" may precede the format line
           const lines = fs.readFileSync(timeFile, "utf8").trim().split("\n");
-          const m = /^([\d.]+) (\d+)$/.exec(lines[lines.length - 1] ?? "");
-          if (m) rssMB = Number(m[2]) / 1024;
+          const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(lines[lines.length - 1] ?? "");
+          if (m) {
+            rssMB = Number(m[2]) / 1024;
+            cpu = Number(m[3]) + Number(m[4]);
+          }
         } catch {
           // time did not write the file (the command could not start)
         }
@@ -53,7 +58,7 @@ export function measure(cmd, args, options = {}) {
       }
       if (spawnError) stderr = keepTail(stderr, String(spawnError.message));
       // GNU time reports a command it could not run as status 127
-      resolve({ ok: code === 0, code, signal, wall, rssMB, stdout, stderr });
+      resolve({ ok: code === 0, code, signal, wall, cpu, rssMB, stdout, stderr });
     };
     child.on("error", (e) => done(null, null, e));
     child.on("close", (code, signal) => done(code, signal));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { RemoteConfig } from "@ferry/sdk";
 import { loadConfig } from "../config/load.js";
 import { resolveRemoteSecrets } from "../config/remotes.js";
@@ -54,6 +55,9 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
   const start = cluster.runWorker as RunWorker | undefined;
   if (typeof start !== "function") throw usageError("ferry worker is not available yet in this version of @ferry/cluster", "update @ferry/cluster");
   const controller = new AbortController();
+  // every transfer in flight (--transfers, default 16) listens on this one signal; without this
+  // Node warns "MaxListenersExceededWarning" on stderr at the 11th
+  setMaxListeners(0, controller.signal);
   let interrupted = false;
   const stop = () => {
     if (interrupted) process.exit(ExitCode.Interrupted);

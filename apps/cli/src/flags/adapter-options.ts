@@ -28,11 +28,13 @@ export function adapterOptions(flags: FlagValues, scrubber: SecretScrubber): Rec
 
 /**
  * Refuses adapter flags for adapters the run does not use: `--s3-endpoint` on a local→local
- * sync would otherwise be silently ignored.
+ * sync would otherwise be silently ignored. Only flags typed on the command line: a
+ * FERRY_WEBDAV_PASSWORD kept in the environment is standing configuration (like AWS_* variables)
+ * and must not break an sftp or local run.
  */
 export function assertAdapterFlagsApply(flags: FlagValues, adaptersInUse: ReadonlySet<string>): void {
   for (const spec of LOCATION_FLAGS) {
-    if (!flags.has(spec.name)) continue;
+    if (!flags.has(spec.name) || flags.source(spec.name) === "env") continue;
     const adapter = PREFIXED.exec(spec.name)?.[1];
     if (adapter && !adaptersInUse.has(adapter)) {
       const used = [...adaptersInUse].sort().join(" and ") || "these locations";

@@ -36,6 +36,8 @@ export function toJsonEvent(ctx: RunContext, event: FerryEvent): JsonEvent | und
         bytes: event.bytes,
         ms: Math.round(event.elapsedMs),
         reason: a.reason,
+        // the verb stays aws-style ("copy"); this says the adapter copied the object itself
+        serverSide: event.op === "server-copy" ? true : undefined,
         dryRun: event.dryRun,
       });
     }

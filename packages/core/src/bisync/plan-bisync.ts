@@ -243,7 +243,7 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
     return v.same ? keep(t) : apply(t, settled);
   };
 
-  const decide = (t: KeyTriple): KeyOutcome | Promise<KeyOutcome> | undefined => {
+  const decide = (t: KeyTriple): KeyOutcome | Promise<KeyOutcome> => {
     const { src, dst, prev } = t;
     if (src) stats.foundSrc++;
     if (dst) stats.foundDst++;
@@ -285,14 +285,6 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
     labelSrc: `${adapters.src.name} (source)`,
     labelDst: `${adapters.dst.name} (destination)`,
   });
-  // boxed: an async generator awaits any promise it yields, and decisions must stay in flight
-  // side by side (up to `checkers` of them) while results come out in key order
-  const decisions = (async function* () {
-    for await (const t of triples) {
-      const d = decide(t);
-      if (d !== undefined) yield { d };
-    }
-  })();
 
   const counted = (action: Action): Action => {
     if (action.type === "delete") counts.deletes[action.side]++;
@@ -310,7 +302,9 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
     }
   };
 
-  for await (const outcome of orderedWindow(decisions, (box) => box.d, input.checkers ?? 16)) {
+  // decisions that need a stat or a hash stay in flight side by side (up to `checkers`), while
+  // outcomes come out in key order, as the next state must be written
+  for await (const outcome of orderedWindow(triples, decide, input.checkers ?? 16)) {
     if (outcome.conflict) {
       stats.conflicts++;
       input.onConflict?.(outcome.conflict);

@@ -25,6 +25,7 @@ const present = (c: SettledChange) => c === "new" || c === "same" || c === "chan
 const news = (c: SettledChange) => c === "new" || c === "changed";
 const KEEP: Verdict = { kind: "keep" };
 const DROP: Verdict = { kind: "drop" };
+const CONFLICT_UNLESS_SAME: Verdict = { kind: "compare", otherwise: "conflict" };
 
 /**
  * The decision table for all five modes (SPEC §3, syncengine's scenario tables). Two-way:
@@ -42,20 +43,22 @@ export function reconcile(mode: SyncMode, src: SettledChange, dst: SettledChange
 }
 
 function twoWay(src: SettledChange, dst: SettledChange): Verdict {
-  if (news(src) && news(dst)) return { kind: "compare", otherwise: "conflict" };
-  for (const [side, mine, theirs] of [["src", src, dst], ["dst", dst, src]] as const) {
-    if (!news(mine)) continue;
-    // a fresh copy meeting a copy the other side kept alone (agreed one-sided) has no common
-    // ancestor: treat it like new-on-both-sides
-    if (theirs === "same" && mine === "new") return { kind: "compare", otherwise: "conflict" };
-    return { kind: "copy", from: side, reason: present(theirs) ? "changed" : "new" };
-  }
+  if (news(src) && news(dst)) return CONFLICT_UNLESS_SAME;
+  if (news(src)) return oneSideNews("src", src, dst);
+  if (news(dst)) return oneSideNews("dst", dst, src);
   if (src === "same" && dst === "same") return KEEP;
   if (src === "same" && dst === "deleted") return { kind: "delete", side: "src", reason: "deleted-on-other-side" };
   if (src === "deleted" && dst === "same") return { kind: "delete", side: "dst", reason: "deleted-on-other-side" };
   // a copy one side kept alone, unchanged: it stays as agreed
   if (src === "same" || dst === "same") return KEEP;
   return DROP;
+}
+
+function oneSideNews(side: Side, mine: SettledChange, theirs: SettledChange): Verdict {
+  // a fresh copy meeting a copy the other side kept alone (agreed one-sided) has no common
+  // ancestor: treat it like new-on-both-sides
+  if (theirs === "same" && mine === "new") return CONFLICT_UNLESS_SAME;
+  return { kind: "copy", from: side, reason: present(theirs) ? "changed" : "new" };
 }
 
 function oneWay(from: Side, authority: SettledChange, receiver: SettledChange, deletes: boolean): Verdict {

@@ -1,15 +1,14 @@
 import type { Entry } from "../adapter.js";
 import { FerryError } from "../errors.js";
 import { compareKeys } from "../keys.js";
-import { mergeListings } from "../plan/merge.js";
 import type { StateRecord } from "./state-record.js";
 
 /** One key of the three-way merge: what each side holds now, and what the last run saved. */
 export interface KeyTriple {
   key: string;
-  src?: Entry;
-  dst?: Entry;
-  prev?: StateRecord;
+  src?: Entry | undefined;
+  dst?: Entry | undefined;
+  prev?: StateRecord | undefined;
 }
 
 export interface ThreeWayMergeOptions {
@@ -18,10 +17,41 @@ export interface ThreeWayMergeOptions {
   labelDst?: string;
 }
 
+/** The head of one sorted input, checking the order as it advances. */
+class Cursor<T extends { key: string }> {
+  head: T | undefined;
+  private previous: string | undefined;
+  private readonly it: AsyncIterator<T>;
+
+  constructor(
+    input: AsyncIterable<T>,
+    private readonly disorder: (previous: string, key: string) => FerryError,
+  ) {
+    this.it = input[Symbol.asyncIterator]();
+  }
+
+  async advance(): Promise<void> {
+    const r = await this.it.next();
+    if (r.done) {
+      this.head = undefined;
+      return;
+    }
+    const key = r.value.key;
+    if (this.previous !== undefined && compareKeys(this.previous, key) >= 0) throw this.disorder(this.previous, key);
+    this.previous = key;
+    this.head = r.value;
+  }
+
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
+}
+
 /**
  * Streams the union of the two sides' listings and the saved state, all sorted by the key's
- * UTF-8 bytes, pairing equal keys. Memory is one item per input, whatever the number of keys.
- * An unsorted or duplicated state is an error: a merge over it would mistake keys for deleted.
+ * UTF-8 bytes, pairing equal keys. Memory is one item per input, whatever the number of keys;
+ * one generator does the whole join (this loop runs for every key of every run). An unsorted
+ * or duplicated input is an error: a merge over it would plan wrong deletions.
  */
 export async function* threeWayMerge(
   src: AsyncIterable<Entry>,
@@ -29,41 +59,38 @@ export async function* threeWayMerge(
   state: AsyncIterable<StateRecord> | undefined,
   options: ThreeWayMergeOptions = {},
 ): AsyncGenerator<KeyTriple> {
-  const pairs = mergeListings(src, dst, { labelA: options.labelSrc ?? "source", labelB: options.labelDst ?? "destination" });
-  if (!state) {
-    for await (const p of pairs) yield { key: p.key, ...(p.a ? { src: p.a } : {}), ...(p.b ? { dst: p.b } : {}) };
-    return;
-  }
-  const it = state[Symbol.asyncIterator]();
-  let previousKey: string | undefined;
-  const nextState = async (): Promise<StateRecord | undefined> => {
-    const r = await it.next();
-    if (r.done) return undefined;
-    const key = r.value.key;
-    if (previousKey !== undefined && compareKeys(previousKey, key) >= 0) {
-      throw new FerryError("Provider", `the saved bisync state is ${previousKey === key ? "duplicated" : "out of order"} at ${JSON.stringify(key)}`, {
-        hint: "run once with --resync to rebuild it",
-      });
-    }
-    previousKey = key;
-    return r.value;
-  };
+  const listing = (label: string) => (previous: string, key: string) =>
+    new FerryError("Provider", `the ${label} listing is ${previous === key ? "listed twice" : "out of order"}: ${JSON.stringify(key)} came after ${JSON.stringify(previous)}`);
+  const a = new Cursor(src, listing(options.labelSrc ?? "source"));
+  const b = new Cursor(dst, listing(options.labelDst ?? "destination"));
+  const s = state
+    ? new Cursor(
+        state,
+        (previous, key) =>
+          new FerryError("Provider", `the saved bisync state is ${previous === key ? "duplicated" : "out of order"} at ${JSON.stringify(key)}`, {
+            hint: "run once with --resync to rebuild it",
+          }),
+      )
+    : undefined;
   try {
-    let s = await nextState();
-    for await (const p of pairs) {
-      while (s && compareKeys(s.key, p.key) < 0) {
-        yield { key: s.key, prev: s };
-        s = await nextState();
-      }
-      const prev = s && s.key === p.key ? s : undefined;
-      yield { key: p.key, ...(p.a ? { src: p.a } : {}), ...(p.b ? { dst: p.b } : {}), ...(prev ? { prev } : {}) };
-      if (prev) s = await nextState();
-    }
-    while (s) {
-      yield { key: s.key, prev: s };
-      s = await nextState();
+    await Promise.all([a.advance(), b.advance(), s?.advance()]);
+    for (;;) {
+      let key = a.head?.key;
+      const kb = b.head?.key;
+      const ks = s?.head?.key;
+      if (kb !== undefined && (key === undefined || compareKeys(kb, key) < 0)) key = kb;
+      if (ks !== undefined && (key === undefined || compareKeys(ks, key) < 0)) key = ks;
+      if (key === undefined) return;
+      const ea = a.head?.key === key ? a.head : undefined;
+      const eb = kb === key ? b.head : undefined;
+      const es = ks === key ? s!.head : undefined;
+      yield { key, src: ea, dst: eb, prev: es };
+      if (ea) await a.advance();
+      if (eb) await b.advance();
+      if (es) await s!.advance();
     }
   } finally {
-    await it.return?.();
+    // stop the listings (closes cursors, sockets) when the consumer stops early
+    await Promise.allSettled([a.close(), b.close(), s?.close()]);
   }
 }

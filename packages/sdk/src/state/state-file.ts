@@ -5,8 +5,10 @@ import path from "node:path";
 import { type NextStateSink, type StateRecord, compareKeys } from "@ferry/core";
 import { type StateHeader, decodeHeader, decodeRecord, encodeHeader, encodeRecord, encodedLine } from "./state-codec.js";
 
-const READ_CHUNK = 256 * 1024;
-const WRITE_BATCH = 64 * 1024;
+// well under V8's large-object size: bigger chunks are allocated as large objects that only a
+// full GC frees, which for a 100k-key state cost ~25 MB of peak RSS for nothing
+const READ_CHUNK = 32 * 1024;
+const WRITE_BATCH = 32 * 1024;
 
 /** Lines of a UTF-8 file, streamed: memory is one chunk whatever the file's size. */
 async function* fileLines(file: string): AsyncGenerator<string> {

@@ -1,0 +1,265 @@
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sftpServer, type SftpTestServer } from "./server-env.js";
+
+/**
+ * End to end through the BUILT `ferry` binary (apps/cli/dist/bin.js): local → SFTP → local
+ * round trips against the real OpenSSH sshd of tooling/test-servers. A missing build or a
+ * missing server variable fails the suite; nothing is skipped. SFTP v3 keeps mtimes in whole
+ * seconds, so `--compare auto` is size-mtime with a 1 s window and mtimes survive the round trip
+ * truncated to the second.
+ */
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../apps/cli/dist/bin.js");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-sftp-"));
+const run = randomBytes(3).toString("hex");
+/** the remote root itself has a space, `+`, `#` and non-ASCII in its name */
+const remoteDir = `e2e ${run} cli+#ü`;
+
+// --- the tree: odd names, nesting, an empty file, one 10 MiB file; mtimes in the past with a fraction
+const BIG = randomBytes(10 * 1024 * 1024);
+const TREE: Record<string, Buffer | string> = {
+  "a.txt": "alpha\n",
+  "empty.txt": "",
+  "with space.txt": "space\n",
+  "plus+sign.txt": "plus\n",
+  "hash#tag.txt": "hash\n",
+  "100% sure.txt": "percent\n",
+  "emoji 🚀.txt": "above U+FFFF sorts after ｆ in UTF-8 order\n",
+  "ｆullwidth.txt": "fullwidth\n",
+  "ünïcödé/日本語 ファイル.txt": "unicode\n",
+  "dir with space/+plus#hash/leaf.txt": "leaf\n",
+  "nested/a/b/c/deep.txt": "deep\n",
+  "nested/a/sibling.txt": "sibling\n",
+  "big.bin": BIG,
+};
+const KEYS = Object.keys(TREE).sort();
+const TOTAL_BYTES = Object.values(TREE).reduce((n, v) => n + Buffer.byteLength(v), 0);
+const BASE_MTIME = 1_600_000_000.25; // 2020-09-13, with a quarter second
+
+function writeTree(root: string, tree: Record<string, Buffer | string>, mtimeBase = BASE_MTIME): void {
+  Object.entries(tree).forEach(([key, body], i) => {
+    const file = path.join(root, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, body);
+    fs.utimesSync(file, mtimeBase + i * 37, mtimeBase + i * 37);
+  });
+}
+
+interface FileState {
+  size: number;
+  sha256: string;
+  mtimeMs: number;
+}
+
+/** Every file under `root` by POSIX key (directories are implied, as in ferry). */
+function snapshot(root: string): Map<string, FileState> {
+  const out = new Map<string, FileState>();
+  const walk = (dir: string, prefix: string) => {
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, d.name);
+      if (d.isDirectory()) walk(full, `${prefix}${d.name}/`);
+      else {
+        const st = fs.statSync(full);
+        out.set(`${prefix}${d.name}`, { size: st.size, sha256: createHash("sha256").update(fs.readFileSync(full)).digest("hex"), mtimeMs: st.mtimeMs });
+      }
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
+function expectSameBytes(actual: Map<string, FileState>, expected: Map<string, FileState>, what: string): void {
+  expect([...actual.keys()].sort(), `${what}: keys`).toEqual([...expected.keys()].sort());
+  for (const [key, e] of expected) expect(actual.get(key)?.sha256, `${what}: ${key}`).toBe(e.sha256);
+}
+
+// --- the binary
+interface FerryRun {
+  args: string[];
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  events: Array<Record<string, unknown> & { type: string }>;
+}
+
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(FERRY_|AWS_|AZURE_|RCLONE_)/.test(k) || k === "SSH_AUTH_SOCK") continue;
+    env[k] = v;
+  }
+  return { ...env, CI: "true", XDG_CONFIG_HOME: path.join(work, "no-config"), XDG_STATE_HOME: path.join(work, "state"), ...extra };
+}
+
+function ferry(args: string[], env: Record<string, string> = {}): Promise<FerryRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const events = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as FerryRun["events"][number]);
+      resolve({ args, code, stdout, stderr, events });
+    });
+  });
+}
+
+function show(r: FerryRun): string {
+  return `ferry ${r.args.map((a) => (/^[\w./:=@%-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\nexit ${r.code}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(-3000)}`;
+}
+
+function summary(r: FerryRun): Record<string, unknown> {
+  const s = r.events.filter((e) => e.type === "summary").at(-1);
+  if (!s) throw new Error(`no summary event\n${show(r)}`);
+  return s;
+}
+
+/** A successful --json run: exit 0, no failures, nothing odd on stderr (Node warnings included). */
+async function ok(args: string[], env?: Record<string, string>): Promise<Record<string, unknown>> {
+  const r = await ferry([...args, "--json"], env);
+  expect(r.code, show(r)).toBe(0);
+  expect(r.stderr, show(r)).toBe("");
+  const s = summary(r);
+  expect(s, show(r)).toMatchObject({ failed: 0, outcome: "success" });
+  return s;
+}
+
+// --- locations
+function location(server: SftpTestServer, dir: string): string {
+  const root = `${server.root}/${dir}`.split("/").map(encodeURIComponent).join("/");
+  return `sftp://${encodeURIComponent(server.user)}@${server.host}:${server.port}${root}`;
+}
+function credentials(server: SftpTestServer, knownHosts = server.knownHosts): string[] {
+  return ["--sftp-key-file", server.keyFile, "--sftp-known-hosts", knownHosts];
+}
+
+let src: string;
+let srcState: Map<string, FileState>;
+
+beforeAll(() => {
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
+  src = path.join(work, "src");
+  writeTree(src, TREE);
+  srcState = snapshot(src);
+  expect([...srcState.keys()].sort()).toEqual(KEYS);
+});
+
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+  const root = process.env.FERRY_TEST_SFTP_ROOT;
+  if (root) fs.rmSync(path.join(root, remoteDir), { recursive: true, force: true });
+});
+
+describe("local → SFTP (OpenSSH) → local through the built CLI", () => {
+  let server: SftpTestServer;
+  let remote: string;
+  let onServer: string;
+  let back: string;
+
+  beforeAll(() => {
+    server = sftpServer();
+    remote = location(server, remoteDir);
+    onServer = path.join(server.root, remoteDir);
+    back = path.join(work, "back");
+  });
+
+  it("refuses a server whose host key is not in --sftp-known-hosts (exit 3, fingerprint named, nothing written)", async () => {
+    const empty = path.join(work, "empty_known_hosts");
+    fs.writeFileSync(empty, "");
+    const r = await ferry(["sync", src, remote, ...credentials(server, empty)]);
+    expect(r.code, show(r)).toBe(3);
+    expect(r.stderr).toMatch(/unknown SSH host key .*SHA256:/);
+    expect(fs.existsSync(onServer)).toBe(false);
+  });
+
+  it("uploads the tree: byte-identical, mtimes kept to the second, no temporary left behind", async () => {
+    const s = await ok(["sync", src, remote, ...credentials(server)]);
+    expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: 0, transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
+    const served = snapshot(onServer);
+    expectSameBytes(served, srcState, "server folder");
+    for (const [key, st] of served) expect(st.mtimeMs, key).toBe(Math.floor(srcState.get(key)!.mtimeMs / 1000) * 1000);
+  });
+
+  it("re-running the upload transfers nothing (size-mtime within the 1 s window)", async () => {
+    const s = await ok(["sync", src, remote, ...credentials(server)]);
+    expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: KEYS.length, transferred: 0, skipped: KEYS.length });
+  });
+
+  it("downloads a byte-identical copy with the mtimes (to the second)", async () => {
+    const s = await ok(["sync", remote, back, ...credentials(server)]);
+    expect(s).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
+    const got = snapshot(back);
+    expectSameBytes(got, srcState, "downloaded copy");
+    for (const [key, st] of got) expect(Math.abs(st.mtimeMs - srcState.get(key)!.mtimeMs), key).toBeLessThan(1000);
+  });
+
+  it("re-running the download transfers nothing", async () => {
+    const s = await ok(["sync", remote, back, ...credentials(server)]);
+    expect(s).toMatchObject({ transferred: 0, skipped: KEYS.length });
+  });
+
+  it("a same-size change with a newer mtime is sent again (mtimes really are compared)", async () => {
+    const touched = path.join(src, "a.txt");
+    const before = fs.statSync(touched).mtime;
+    const later = before.getTime() / 1000 + 60;
+    fs.writeFileSync(touched, "ALPHA\n");
+    fs.utimesSync(touched, later, later);
+    try {
+      expect(await ok(["sync", src, remote, ...credentials(server)])).toMatchObject({ transferred: 1, skipped: KEYS.length - 1 });
+      expect(fs.readFileSync(path.join(onServer, "a.txt"), "utf8")).toBe("ALPHA\n");
+    } finally {
+      fs.writeFileSync(touched, TREE["a.txt"]!);
+      fs.utimesSync(touched, before, before);
+    }
+    expect(await ok(["sync", src, remote, ...credentials(server)])).toMatchObject({ transferred: 1 });
+    expectSameBytes(snapshot(onServer), srcState, "server folder after restoring");
+  });
+
+  it("credentials from FERRY_SFTP_KEY_FILE / FERRY_SFTP_KNOWN_HOSTS work as well as the flags", async () => {
+    const s = await ok(["check", src, remote], { FERRY_SFTP_KEY_FILE: server.keyFile, FERRY_SFTP_KNOWN_HOSTS: server.knownHosts });
+    expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: KEYS.length });
+  });
+
+  it("--delete removes extras on the server, but only within --max-delete", async () => {
+    const extras = path.join(work, "extras");
+    writeTree(extras, { "zz-extra.txt": "extra\n", "old/stale.bin": "stale\n" });
+    expect(await ok(["copy", extras, remote, ...credentials(server)])).toMatchObject({ transferred: 2 });
+    expect([...snapshot(onServer).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
+
+    // two deletions against --max-delete 1: refused before anything changes, exit 4
+    const refused = await ferry(["sync", src, remote, "--delete", "--max-delete", "1", "--json", ...credentials(server)]);
+    expect(refused.code, show(refused)).toBe(4);
+    expect(summary(refused)).toMatchObject({ outcome: "refused", deleted: 0, toDelete: 2 });
+    expect(String(summary(refused).reason)).toMatch(/--max-delete/);
+    expect(snapshot(onServer).size).toBe(KEYS.length + 2);
+
+    // the default guard (50%): a source holding one key would delete nearly everything
+    const lonely = path.join(work, "lonely");
+    writeTree(lonely, { "a.txt": "alpha\n" });
+    const guarded = await ferry(["sync", lonely, remote, "--delete", "--json", ...credentials(server)]);
+    expect(guarded.code, show(guarded)).toBe(4);
+    expect(summary(guarded)).toMatchObject({ outcome: "refused", deleted: 0, transferred: 0 });
+    expect(snapshot(onServer).size).toBe(KEYS.length + 2);
+
+    const s = await ok(["sync", src, remote, "--delete", ...credentials(server)]);
+    expect(s).toMatchObject({ deleted: 2, transferred: 0 });
+    expectSameBytes(snapshot(onServer), srcState, "server folder after --delete");
+  });
+
+  it("--delete removes extras from the local copy, leaving it identical to the source", async () => {
+    writeTree(back, { "stray.txt": "stray\n", "stray dir/x.bin": "x" });
+    const s = await ok(["sync", remote, back, "--delete", ...credentials(server)]);
+    expect(s).toMatchObject({ deleted: 2, transferred: 0 });
+    expectSameBytes(snapshot(back), srcState, "local copy after --delete");
+  });
+});
