@@ -6,7 +6,7 @@ import { join } from "node:path";
  * Atomic writes go to `.<name>.ferry-tmp-<12 hex>` beside the final file and are renamed
  * into place. Such names are never listed as keys and may not be written as keys. A writer
  * that crashed leaves one behind; it is removed once it has not been touched for
- * STALE_TEMP_MS (a live writer keeps bumping its mtime as data arrives). Temp files of this
+ * STALE_TEMP_MS (a live writer keeps bumping its mtime and ctime as data arrives). Temp files of this
  * process are never swept: they are live writes, and a live write sets its temp file's mtime
  * to the source's (often long ago) just before the rename.
  */
@@ -53,7 +53,10 @@ export async function sweepStaleTempFiles(dir: string, olderThanMs = STALE_TEMP_
     const path = join(dir, name);
     try {
       const stats = await lstat(path);
-      if (!stats.isDirectory() && now - stats.mtimeMs >= olderThanMs) {
+      // ctime too: another process's live write stamps its temp file with the source's old
+      // mtime just before renaming it, but that very stamp moves ctime to now
+      const touched = Math.max(stats.mtimeMs, stats.ctimeMs);
+      if (!stats.isDirectory() && now - touched >= olderThanMs) {
         await unlink(path);
         removed++;
       }

@@ -1,6 +1,6 @@
 import { readdir, stat, utimes, writeFile } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LocalAdapter, local } from "../src/index.js";
 import { STALE_TEMP_MS, sweepStaleTempFiles, tempNameFor } from "../src/temp-files.js";
 import { body, listKeys, makeTree, rejection, tempDir, text } from "./helpers.js";
@@ -113,17 +113,20 @@ describe("temp files left by a crash", () => {
     const root = await tempDir();
     await makeTree(root, ["dir/"]);
     const stale = ".a.ferry-tmp-0123456789ab";
-    const fresh = ".b.ferry-tmp-ba9876543210";
     // a live write of this process sets its temp file's mtime to the source's before the rename
     const own = tempNameFor("c.txt");
-    const longAgo = (Date.now() - 48 * 3600_000) / 1000;
-    for (const name of [stale, fresh, own]) await writeFile(`${root}/dir/${name}`, name);
-    await utimes(`${root}/dir/${stale}`, longAgo, longAgo);
-    await utimes(`${root}/dir/${own}`, longAgo, longAgo);
-    const adapter = local({ root });
-    await adapter.write("dir/d.txt", body("d"), {});
-    await adapter.close!();
-    expect((await readdir(`${root}/dir`)).sort()).toEqual([own, fresh, "d.txt"].sort());
+    for (const name of [stale, own]) await writeFile(`${root}/dir/${name}`, name);
+    // staleness is judged by mtime and ctime, and ctime cannot be set back: move the clock on
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 48 * 3600_000);
+    try {
+      const adapter = local({ root });
+      await adapter.write("dir/d.txt", body("d"), {});
+      await adapter.close!();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await readdir(`${root}/dir`)).sort()).toEqual([own, "d.txt"].sort());
   });
 
   it("sweepStaleTempFiles removes temp files older than the limit and nothing else", async () => {

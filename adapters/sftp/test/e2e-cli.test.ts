@@ -98,6 +98,8 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 function ferry(args: string[], env: Record<string, string> = {}): Promise<FerryRun> {
+  // a missing build fails each test that needs it, with the fix
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -147,7 +149,6 @@ let src: string;
 let srcState: Map<string, FileState>;
 
 beforeAll(() => {
-  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
   src = path.join(work, "src");
   writeTree(src, TREE);
   srcState = snapshot(src);
@@ -161,42 +162,36 @@ afterAll(() => {
 });
 
 describe("local → SFTP (OpenSSH) → local through the built CLI", () => {
-  let server: SftpTestServer;
-  let remote: string;
-  let onServer: string;
-  let back: string;
-
-  beforeAll(() => {
-    server = sftpServer();
-    remote = location(server, remoteDir);
-    onServer = path.join(server.root, remoteDir);
-    back = path.join(work, "back");
-  });
+  // resolved inside each test, so a server that is not running fails every test (never a skip)
+  const server = () => sftpServer();
+  const remote = () => location(server(), remoteDir);
+  const onServer = () => path.join(server().root, remoteDir);
+  const back = path.join(work, "back");
 
   it("refuses a server whose host key is not in --sftp-known-hosts (exit 3, fingerprint named, nothing written)", async () => {
     const empty = path.join(work, "empty_known_hosts");
     fs.writeFileSync(empty, "");
-    const r = await ferry(["sync", src, remote, ...credentials(server, empty)]);
+    const r = await ferry(["sync", src, remote(), ...credentials(server(), empty)]);
     expect(r.code, show(r)).toBe(3);
     expect(r.stderr).toMatch(/unknown SSH host key .*SHA256:/);
-    expect(fs.existsSync(onServer)).toBe(false);
+    expect(fs.existsSync(onServer())).toBe(false);
   });
 
   it("uploads the tree: byte-identical, mtimes kept to the second, no temporary left behind", async () => {
-    const s = await ok(["sync", src, remote, ...credentials(server)]);
+    const s = await ok(["sync", src, remote(), ...credentials(server())]);
     expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: 0, transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    const served = snapshot(onServer);
+    const served = snapshot(onServer());
     expectSameBytes(served, srcState, "server folder");
     for (const [key, st] of served) expect(st.mtimeMs, key).toBe(Math.floor(srcState.get(key)!.mtimeMs / 1000) * 1000);
   });
 
   it("re-running the upload transfers nothing (size-mtime within the 1 s window)", async () => {
-    const s = await ok(["sync", src, remote, ...credentials(server)]);
+    const s = await ok(["sync", src, remote(), ...credentials(server())]);
     expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: KEYS.length, transferred: 0, skipped: KEYS.length });
   });
 
   it("downloads a byte-identical copy with the mtimes (to the second)", async () => {
-    const s = await ok(["sync", remote, back, ...credentials(server)]);
+    const s = await ok(["sync", remote(), back, ...credentials(server())]);
     expect(s).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
     const got = snapshot(back);
     expectSameBytes(got, srcState, "downloaded copy");
@@ -204,7 +199,7 @@ describe("local → SFTP (OpenSSH) → local through the built CLI", () => {
   });
 
   it("re-running the download transfers nothing", async () => {
-    const s = await ok(["sync", remote, back, ...credentials(server)]);
+    const s = await ok(["sync", remote(), back, ...credentials(server())]);
     expect(s).toMatchObject({ transferred: 0, skipped: KEYS.length });
   });
 
@@ -215,50 +210,50 @@ describe("local → SFTP (OpenSSH) → local through the built CLI", () => {
     fs.writeFileSync(touched, "ALPHA\n");
     fs.utimesSync(touched, later, later);
     try {
-      expect(await ok(["sync", src, remote, ...credentials(server)])).toMatchObject({ transferred: 1, skipped: KEYS.length - 1 });
-      expect(fs.readFileSync(path.join(onServer, "a.txt"), "utf8")).toBe("ALPHA\n");
+      expect(await ok(["sync", src, remote(), ...credentials(server())])).toMatchObject({ transferred: 1, skipped: KEYS.length - 1 });
+      expect(fs.readFileSync(path.join(onServer(), "a.txt"), "utf8")).toBe("ALPHA\n");
     } finally {
       fs.writeFileSync(touched, TREE["a.txt"]!);
       fs.utimesSync(touched, before, before);
     }
-    expect(await ok(["sync", src, remote, ...credentials(server)])).toMatchObject({ transferred: 1 });
-    expectSameBytes(snapshot(onServer), srcState, "server folder after restoring");
+    expect(await ok(["sync", src, remote(), ...credentials(server())])).toMatchObject({ transferred: 1 });
+    expectSameBytes(snapshot(onServer()), srcState, "server folder after restoring");
   });
 
   it("credentials from FERRY_SFTP_KEY_FILE / FERRY_SFTP_KNOWN_HOSTS work as well as the flags", async () => {
-    const s = await ok(["check", src, remote], { FERRY_SFTP_KEY_FILE: server.keyFile, FERRY_SFTP_KNOWN_HOSTS: server.knownHosts });
+    const s = await ok(["check", src, remote()], { FERRY_SFTP_KEY_FILE: server().keyFile, FERRY_SFTP_KNOWN_HOSTS: server().knownHosts });
     expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: KEYS.length });
   });
 
   it("--delete removes extras on the server, but only within --max-delete", async () => {
     const extras = path.join(work, "extras");
     writeTree(extras, { "zz-extra.txt": "extra\n", "old/stale.bin": "stale\n" });
-    expect(await ok(["copy", extras, remote, ...credentials(server)])).toMatchObject({ transferred: 2 });
-    expect([...snapshot(onServer).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
+    expect(await ok(["copy", extras, remote(), ...credentials(server())])).toMatchObject({ transferred: 2 });
+    expect([...snapshot(onServer()).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
 
     // two deletions against --max-delete 1: refused before anything changes, exit 4
-    const refused = await ferry(["sync", src, remote, "--delete", "--max-delete", "1", "--json", ...credentials(server)]);
+    const refused = await ferry(["sync", src, remote(), "--delete", "--max-delete", "1", "--json", ...credentials(server())]);
     expect(refused.code, show(refused)).toBe(4);
     expect(summary(refused)).toMatchObject({ outcome: "refused", deleted: 0, toDelete: 2 });
     expect(String(summary(refused).reason)).toMatch(/--max-delete/);
-    expect(snapshot(onServer).size).toBe(KEYS.length + 2);
+    expect(snapshot(onServer()).size).toBe(KEYS.length + 2);
 
     // the default guard (50%): a source holding one key would delete nearly everything
     const lonely = path.join(work, "lonely");
     writeTree(lonely, { "a.txt": "alpha\n" });
-    const guarded = await ferry(["sync", lonely, remote, "--delete", "--json", ...credentials(server)]);
+    const guarded = await ferry(["sync", lonely, remote(), "--delete", "--json", ...credentials(server())]);
     expect(guarded.code, show(guarded)).toBe(4);
     expect(summary(guarded)).toMatchObject({ outcome: "refused", deleted: 0, transferred: 0 });
-    expect(snapshot(onServer).size).toBe(KEYS.length + 2);
+    expect(snapshot(onServer()).size).toBe(KEYS.length + 2);
 
-    const s = await ok(["sync", src, remote, "--delete", ...credentials(server)]);
+    const s = await ok(["sync", src, remote(), "--delete", ...credentials(server())]);
     expect(s).toMatchObject({ deleted: 2, transferred: 0 });
-    expectSameBytes(snapshot(onServer), srcState, "server folder after --delete");
+    expectSameBytes(snapshot(onServer()), srcState, "server folder after --delete");
   });
 
   it("--delete removes extras from the local copy, leaving it identical to the source", async () => {
     writeTree(back, { "stray.txt": "stray\n", "stray dir/x.bin": "x" });
-    const s = await ok(["sync", remote, back, "--delete", ...credentials(server)]);
+    const s = await ok(["sync", remote(), back, "--delete", ...credentials(server())]);
     expect(s).toMatchObject({ deleted: 2, transferred: 0 });
     expectSameBytes(snapshot(back), srcState, "local copy after --delete");
   });

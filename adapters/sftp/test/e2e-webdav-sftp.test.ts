@@ -102,6 +102,8 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 function ferry(args: string[], env: Record<string, string> = {}): Promise<FerryRun> {
+  // a missing build fails each test that needs it, with the fix
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -167,18 +169,15 @@ function sftpLocation(server: SftpTestServer, dir: string): string {
 
 let src: string;
 let srcState: Map<string, FileState>;
-let rclone: DavServer;
-let node: DavServer;
-let sshd: SftpTestServer;
+// resolved inside each test, so a server that is not running fails every test (never a skip)
+const rclone = () => davServer("FERRY_TEST_WEBDAV");
+const node = () => davServer("FERRY_TEST_WEBDAV_NODE");
+const sshd = () => sftpServer();
 /** flags for a pair: both adapters are in use, so both adapters' flags apply */
-let pairFlags: (dav: DavServer) => string[];
+const pairFlags = (dav: DavServer) => ["--webdav-user", dav.user, "--webdav-password", dav.password, "--sftp-key-file", sshd().keyFile, "--sftp-known-hosts", sshd().knownHosts];
 
 beforeAll(() => {
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
-  rclone = davServer("FERRY_TEST_WEBDAV");
-  node = davServer("FERRY_TEST_WEBDAV_NODE");
-  sshd = sftpServer();
-  pairFlags = (dav) => ["--webdav-user", dav.user, "--webdav-password", dav.password, "--sftp-key-file", sshd.keyFile, "--sftp-known-hosts", sshd.knownHosts];
   src = path.join(work, "src");
   writeTree(src, TREE);
   srcState = snapshot(src);
@@ -203,59 +202,59 @@ describe("WebDAV ↔ SFTP directly through the built CLI", () => {
   const owncloud = { FERRY_WEBDAV_VENDOR: "owncloud" };
 
   it("seeds WebDAV A from the local tree", async () => {
-    const s = await ok(["sync", src, davLocation(rclone, A), "--webdav-user", rclone.user, "--webdav-password", rclone.password]);
+    const s = await ok(["sync", src, davLocation(rclone(), A), "--webdav-user", rclone().user, "--webdav-password", rclone().password]);
     expect(s).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    expectSameBytes(snapshot(path.join(rclone.root, A)), srcState, "WebDAV A");
+    expectSameBytes(snapshot(path.join(rclone().root, A)), srcState, "WebDAV A");
   });
 
   it("WebDAV → SFTP: identical tree, re-run transfers nothing, check agrees", async () => {
-    const args = ["sync", davLocation(rclone, A), sftpLocation(sshd, B), ...pairFlags(rclone)];
+    const args = ["sync", davLocation(rclone(), A), sftpLocation(sshd(), B), ...pairFlags(rclone())];
     expect(await ok(args)).toMatchObject({ foundSrc: KEYS.length, foundDst: 0, transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    expectSameBytes(snapshot(path.join(sshd.root, B)), srcState, "SFTP B");
+    expectSameBytes(snapshot(path.join(sshd().root, B)), srcState, "SFTP B");
     expect(await ok(args)).toMatchObject({ transferred: 0, skipped: KEYS.length });
-    const check = await ferry(["check", davLocation(rclone, A), sftpLocation(sshd, B), "--json", ...pairFlags(rclone)]);
+    const check = await ferry(["check", davLocation(rclone(), A), sftpLocation(sshd(), B), "--json", ...pairFlags(rclone())]);
     expect(check.code, show(check)).toBe(0);
   });
 
   it("SFTP → WebDAV: identical tree, re-run transfers nothing, check agrees", async () => {
-    const args = ["sync", sftpLocation(sshd, B), davLocation(rclone, C), ...pairFlags(rclone)];
+    const args = ["sync", sftpLocation(sshd(), B), davLocation(rclone(), C), ...pairFlags(rclone())];
     expect(await ok(args)).toMatchObject({ foundSrc: KEYS.length, foundDst: 0, transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    expectSameBytes(snapshot(path.join(rclone.root, C)), srcState, "WebDAV C");
+    expectSameBytes(snapshot(path.join(rclone().root, C)), srcState, "WebDAV C");
     expect(await ok(args)).toMatchObject({ transferred: 0, skipped: KEYS.length });
-    const check = await ferry(["check", sftpLocation(sshd, B), davLocation(rclone, C), "--json", ...pairFlags(rclone)]);
+    const check = await ferry(["check", sftpLocation(sshd(), B), davLocation(rclone(), C), "--json", ...pairFlags(rclone())]);
     expect(check.code, show(check)).toBe(0);
   });
 
   it("--delete across adapters removes extras both ways (WebDAV → SFTP and SFTP → WebDAV)", async () => {
     const extras = path.join(work, "extras");
     writeTree(extras, { "zz-extra.txt": "extra\n", "old/stale.bin": "stale\n" });
-    await ok(["copy", extras, sftpLocation(sshd, B), "--sftp-key-file", sshd.keyFile, "--sftp-known-hosts", sshd.knownHosts]);
-    await ok(["copy", extras, davLocation(rclone, C), "--webdav-user", rclone.user, "--webdav-password", rclone.password]);
+    await ok(["copy", extras, sftpLocation(sshd(), B), "--sftp-key-file", sshd().keyFile, "--sftp-known-hosts", sshd().knownHosts]);
+    await ok(["copy", extras, davLocation(rclone(), C), "--webdav-user", rclone().user, "--webdav-password", rclone().password]);
 
-    expect(await ok(["sync", davLocation(rclone, A), sftpLocation(sshd, B), "--delete", ...pairFlags(rclone)])).toMatchObject({ deleted: 2, transferred: 0 });
-    expectSameBytes(snapshot(path.join(sshd.root, B)), srcState, "SFTP B after --delete");
-    expect(await ok(["sync", sftpLocation(sshd, B), davLocation(rclone, C), "--delete", ...pairFlags(rclone)])).toMatchObject({ deleted: 2, transferred: 0 });
-    expectSameBytes(snapshot(path.join(rclone.root, C)), srcState, "WebDAV C after --delete");
+    expect(await ok(["sync", davLocation(rclone(), A), sftpLocation(sshd(), B), "--delete", ...pairFlags(rclone())])).toMatchObject({ deleted: 2, transferred: 0 });
+    expectSameBytes(snapshot(path.join(sshd().root, B)), srcState, "SFTP B after --delete");
+    expect(await ok(["sync", sftpLocation(sshd(), B), davLocation(rclone(), C), "--delete", ...pairFlags(rclone())])).toMatchObject({ deleted: 2, transferred: 0 });
+    expectSameBytes(snapshot(path.join(rclone().root, C)), srcState, "WebDAV C after --delete");
   });
 
   it("SFTP → WebDAV (X-OC-Mtime) → SFTP keeps mtimes to the second; auto compare is size-mtime between them", async () => {
     // B's mtimes are A's upload times (rclone keeps none); they must now survive both hops
-    const bState = snapshot(path.join(sshd.root, B));
-    const toD = ["sync", sftpLocation(sshd, B), davLocation(node, D), ...pairFlags(node)];
+    const bState = snapshot(path.join(sshd().root, B));
+    const toD = ["sync", sftpLocation(sshd(), B), davLocation(node(), D), ...pairFlags(node())];
     expect(await ok(toD, owncloud)).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    const dState = snapshot(path.join(node.root, D));
+    const dState = snapshot(path.join(node().root, D));
     expectSameBytes(dState, srcState, "WebDAV D");
     for (const [key, st] of dState) expect(st.mtimeMs, key).toBe(bState.get(key)!.mtimeMs);
 
-    const toE = ["sync", davLocation(node, D), sftpLocation(sshd, E), ...pairFlags(node)];
+    const toE = ["sync", davLocation(node(), D), sftpLocation(sshd(), E), ...pairFlags(node())];
     expect(await ok(toE, owncloud)).toMatchObject({ transferred: KEYS.length });
-    const eState = snapshot(path.join(sshd.root, E));
+    const eState = snapshot(path.join(sshd().root, E));
     expectSameBytes(eState, srcState, "SFTP E");
     for (const [key, st] of eState) expect(st.mtimeMs, key).toBe(bState.get(key)!.mtimeMs);
     expect(await ok(toE, owncloud)).toMatchObject({ transferred: 0, skipped: KEYS.length });
 
     // a same-size file with another mtime on E is sent again from D (mtimes are compared)
-    const onE = path.join(sshd.root, E, "a.txt");
+    const onE = path.join(sshd().root, E, "a.txt");
     fs.utimesSync(onE, 1_500_000_000, 1_500_000_000);
     expect(await ok(toE, owncloud)).toMatchObject({ transferred: 1, skipped: KEYS.length - 1 });
     expect(fs.statSync(onE).mtimeMs).toBe(bState.get("a.txt")!.mtimeMs);

@@ -101,6 +101,8 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 function ferry(args: string[], env: Record<string, string> = {}): Promise<FerryRun> {
+  // a missing build fails each test that needs it, with the fix
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -151,7 +153,6 @@ let srcState: Map<string, FileState>;
 const startedAt = Date.now();
 
 beforeAll(() => {
-  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
   src = path.join(work, "src");
   writeTree(src, TREE);
   srcState = snapshot(src);
@@ -168,37 +169,31 @@ afterAll(() => {
 });
 
 describe("local → WebDAV (rclone serve webdav) → local through the built CLI", () => {
-  let server: WebdavTestServer;
-  let remote: string;
-  let onServer: string;
-  let back: string;
-
-  beforeAll(() => {
-    server = webdavServer("rclone");
-    remote = location(server, remoteDir("rclone"));
-    onServer = path.join(server.root, remoteDir("rclone"));
-    back = path.join(work, "back-rclone");
-  });
+  // resolved inside each test, so a server that is not running fails every test (never a skip)
+  const server = () => webdavServer("rclone");
+  const remote = () => location(server(), remoteDir("rclone"));
+  const onServer = () => path.join(server().root, remoteDir("rclone"));
+  const back = path.join(work, "back-rclone");
 
   it("uploads the tree: every key arrives byte-identical, no temporary left behind", async () => {
-    const s = await ok(["sync", src, remote, ...credentials(server)]);
+    const s = await ok(["sync", src, remote(), ...credentials(server())]);
     expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: 0, transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    expectSameBytes(snapshot(onServer), srcState, "server folder");
+    expectSameBytes(snapshot(onServer()), srcState, "server folder");
   });
 
   it("re-running the upload transfers nothing (auto compare falls back to size: rclone keeps no source mtime)", async () => {
     // the server's copies carry the upload time, not the 2020 source times: only sizes can agree
-    for (const [key, st] of snapshot(onServer)) expect(st.mtimeMs, key).toBeGreaterThan(startedAt - 5_000);
-    const s = await ok(["sync", src, remote, ...credentials(server)]);
+    for (const [key, st] of snapshot(onServer())) expect(st.mtimeMs, key).toBeGreaterThan(startedAt - 5_000);
+    const s = await ok(["sync", src, remote(), ...credentials(server())]);
     expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: KEYS.length, transferred: 0, skipped: KEYS.length });
   });
 
   it("downloads a byte-identical copy; its mtimes are the server's (upload time), not the source's", async () => {
-    const s = await ok(["sync", remote, back, ...credentials(server)]);
+    const s = await ok(["sync", remote(), back, ...credentials(server())]);
     expect(s).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
     const got = snapshot(back);
     expectSameBytes(got, srcState, "downloaded copy");
-    const served = snapshot(onServer);
+    const served = snapshot(onServer());
     for (const [key, st] of got) {
       expect(Math.abs(st.mtimeMs - served.get(key)!.mtimeMs), `${key}: mtime = the server's getlastmodified`).toBeLessThan(1000);
       expect(Math.abs(st.mtimeMs - srcState.get(key)!.mtimeMs), `${key}: the source mtime is not kept`).toBeGreaterThan(86_400_000);
@@ -206,44 +201,44 @@ describe("local → WebDAV (rclone serve webdav) → local through the built CLI
   });
 
   it("re-running the download transfers nothing", async () => {
-    const s = await ok(["sync", remote, back, ...credentials(server)]);
+    const s = await ok(["sync", remote(), back, ...credentials(server())]);
     expect(s).toMatchObject({ transferred: 0, skipped: KEYS.length });
   });
 
   it("credentials from FERRY_WEBDAV_USER / FERRY_WEBDAV_PASSWORD work as well as the flags", async () => {
-    const s = await ok(["check", src, remote], { FERRY_WEBDAV_USER: server.user, FERRY_WEBDAV_PASSWORD: server.password });
+    const s = await ok(["check", src, remote()], { FERRY_WEBDAV_USER: server().user, FERRY_WEBDAV_PASSWORD: server().password });
     expect(s).toMatchObject({ foundSrc: KEYS.length, foundDst: KEYS.length });
   });
 
   it("--delete removes extras on the server, but only within --max-delete", async () => {
     const extras = path.join(work, "extras");
     writeTree(extras, { "zz-extra.txt": "extra\n", "old/stale.bin": "stale\n" });
-    expect(await ok(["copy", extras, remote, ...credentials(server)])).toMatchObject({ transferred: 2 });
-    expect([...snapshot(onServer).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
+    expect(await ok(["copy", extras, remote(), ...credentials(server())])).toMatchObject({ transferred: 2 });
+    expect([...snapshot(onServer()).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
 
     // two deletions against --max-delete 1: refused before anything changes, exit 4
-    const refused = await ferry(["sync", src, remote, "--delete", "--max-delete", "1", "--json", ...credentials(server)]);
+    const refused = await ferry(["sync", src, remote(), "--delete", "--max-delete", "1", "--json", ...credentials(server())]);
     expect(refused.code, show(refused)).toBe(4);
     expect(summary(refused)).toMatchObject({ outcome: "refused", deleted: 0, toDelete: 2 });
     expect(String(summary(refused).reason)).toMatch(/--max-delete/);
-    expect([...snapshot(onServer).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
+    expect([...snapshot(onServer()).keys()]).toEqual(expect.arrayContaining(["zz-extra.txt", "old/stale.bin"]));
 
     // the default guard (50%): a source holding one key would delete nearly everything
     const lonely = path.join(work, "lonely");
     writeTree(lonely, { "a.txt": "alpha\n" });
-    const guarded = await ferry(["sync", lonely, remote, "--delete", "--json", ...credentials(server)]);
+    const guarded = await ferry(["sync", lonely, remote(), "--delete", "--json", ...credentials(server())]);
     expect(guarded.code, show(guarded)).toBe(4);
     expect(summary(guarded)).toMatchObject({ outcome: "refused", deleted: 0, transferred: 0 });
-    expect(snapshot(onServer).size).toBe(KEYS.length + 2);
+    expect(snapshot(onServer()).size).toBe(KEYS.length + 2);
 
-    const s = await ok(["sync", src, remote, "--delete", ...credentials(server)]);
+    const s = await ok(["sync", src, remote(), "--delete", ...credentials(server())]);
     expect(s).toMatchObject({ deleted: 2, transferred: 0 });
-    expectSameBytes(snapshot(onServer), srcState, "server folder after --delete");
+    expectSameBytes(snapshot(onServer()), srcState, "server folder after --delete");
   });
 
   it("--delete removes extras from the local copy, leaving it identical to the source", async () => {
     writeTree(back, { "stray.txt": "stray\n", "stray dir/x.bin": "x" });
-    const s = await ok(["sync", remote, back, "--delete", ...credentials(server)]);
+    const s = await ok(["sync", remote(), back, "--delete", ...credentials(server())]);
     expect(s).toMatchObject({ deleted: 2, transferred: 0 });
     expectSameBytes(snapshot(back), srcState, "local copy after --delete");
     expect(fs.existsSync(path.join(back, "stray dir")), "the emptied local directory is pruned").toBe(false);
@@ -252,35 +247,29 @@ describe("local → WebDAV (rclone serve webdav) → local through the built CLI
 
 describe("local → WebDAV (webdav-server, digest auth, X-OC-Mtime) → local keeps mtimes at 1 s", () => {
   const vendor = { FERRY_WEBDAV_VENDOR: "owncloud" };
-  let server: WebdavTestServer;
-  let remote: string;
-  let back: string;
-
-  beforeAll(() => {
-    server = webdavServer("node");
-    remote = location(server, remoteDir("node"));
-    back = path.join(work, "back-node");
-  });
+  const server = () => webdavServer("node");
+  const remote = () => location(server(), remoteDir("node"));
+  const back = path.join(work, "back-node");
 
   it("round trip: byte-identical, mtimes kept to the second, re-runs transfer nothing both ways", async () => {
-    expect(await ok(["sync", src, remote, ...credentials(server)], vendor)).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
-    const served = snapshot(path.join(server.root, remoteDir("node")));
+    expect(await ok(["sync", src, remote(), ...credentials(server())], vendor)).toMatchObject({ transferred: KEYS.length, transferredBytes: TOTAL_BYTES });
+    const served = snapshot(path.join(server().root, remoteDir("node")));
     expectSameBytes(served, srcState, "server folder");
     for (const [key, st] of served) expect(st.mtimeMs, key).toBe(Math.floor(srcState.get(key)!.mtimeMs / 1000) * 1000);
 
-    expect(await ok(["sync", src, remote, ...credentials(server)], vendor)).toMatchObject({ transferred: 0, skipped: KEYS.length });
-    expect(await ok(["sync", remote, back, ...credentials(server)], vendor)).toMatchObject({ transferred: KEYS.length });
+    expect(await ok(["sync", src, remote(), ...credentials(server())], vendor)).toMatchObject({ transferred: 0, skipped: KEYS.length });
+    expect(await ok(["sync", remote(), back, ...credentials(server())], vendor)).toMatchObject({ transferred: KEYS.length });
     const got = snapshot(back);
     expectSameBytes(got, srcState, "downloaded copy");
     for (const [key, st] of got) expect(Math.abs(st.mtimeMs - srcState.get(key)!.mtimeMs), key).toBeLessThan(1000);
-    expect(await ok(["sync", remote, back, ...credentials(server)], vendor)).toMatchObject({ transferred: 0, skipped: KEYS.length });
+    expect(await ok(["sync", remote(), back, ...credentials(server())], vendor)).toMatchObject({ transferred: 0, skipped: KEYS.length });
 
     // size-mtime really is in force: a source newer by a minute (same size) is sent again
     const touched = path.join(src, "a.txt");
     const before = fs.statSync(touched).mtime;
     fs.utimesSync(touched, before.getTime() / 1000 + 60, before.getTime() / 1000 + 60);
     try {
-      expect(await ok(["sync", src, remote, ...credentials(server)], vendor)).toMatchObject({ transferred: 1, skipped: KEYS.length - 1 });
+      expect(await ok(["sync", src, remote(), ...credentials(server())], vendor)).toMatchObject({ transferred: 1, skipped: KEYS.length - 1 });
     } finally {
       fs.utimesSync(touched, before, before);
     }
