@@ -1,3 +1,3 @@
-export { AzureAdapter, AZURE_CAPABILITIES, azure } from "./azure-adapter.js";
+export { AzureAdapter, AZURE_CAPABILITIES, AZURE_CAPABILITIES as capabilities, azure } from "./azure-adapter.js";
 export { fromUrl, optionsFromUrl } from "./url.js";
 export type { AzureAdapterOptions, AzureCredential } from "./options.js";

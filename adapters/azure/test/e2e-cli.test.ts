@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { azureServer, createContainer, rawService } from "./server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -165,16 +165,25 @@ describe("ferry CLI ↔ Azure Blob (built binary, Azurite)", () => {
   let src = "";
   let uploaded: Promise<Run> | undefined;
 
+  // a missing build or server fails every test here (reported per test, never as skipped)
+  let setupError: unknown;
   beforeAll(async () => {
-    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (cd /work/main && pnpm exec turbo run build)`);
-    azureServer(); // fails here, naming the variable, when the test server is not running
-    work = mkdtempSync(join(tmpdir(), "ferry-azure-e2e-"));
-    writeFileSync(join(work, "http-trace.cjs"), TRACER);
-    service = rawService();
-    one = await createContainer(service, "e2e");
-    two = await createContainer(service, "e2e2");
-    src = join(work, "src");
-    writeTree(src, TREE);
+    try {
+      if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (cd /work/main && pnpm exec turbo run build)`);
+      azureServer(); // fails here, naming the variable, when the test server is not running
+      work = mkdtempSync(join(tmpdir(), "ferry-azure-e2e-"));
+      writeFileSync(join(work, "http-trace.cjs"), TRACER);
+      service = rawService();
+      one = await createContainer(service, "e2e");
+      two = await createContainer(service, "e2e2");
+      src = join(work, "src");
+      writeTree(src, TREE);
+    } catch (e) {
+      setupError = e;
+    }
+  });
+  beforeEach(() => {
+    if (setupError) throw setupError;
   });
 
   afterAll(async () => {

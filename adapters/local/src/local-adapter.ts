@@ -85,22 +85,7 @@ export class LocalAdapter implements Adapter {
     this.fsync = options.fsync ?? true;
     this.warn = options.onWarning ?? ((message) => process.emitWarning(message, "FerryWarning"));
     this.guard = new RootGuard(this.rootPath);
-    this.capabilities = {
-      ...DEFAULT_CAPABILITIES,
-      mtime: "native",
-      mtimePrecision: 1,
-      mtimeInList: true,
-      hashes: LOCAL_HASHES,
-      etag: null,
-      serverSideCopy: true,
-      serverSideMove: true,
-      rangeReads: true,
-      atomicWrites: true,
-      emptyDirectories: this.dirs,
-      caseSensitive: process.platform !== "darwin" && process.platform !== "win32",
-      symlinks: this.links === "copy",
-      permissions: this.perms,
-    };
+    this.capabilities = localCapabilities({ links: this.links, perms: this.perms, dirs: this.dirs });
     if (this.dirs) this.mkdir = (key, mkdirOptions) => this.makeDirectory(key, mkdirOptions);
   }
 
@@ -423,3 +408,22 @@ export function local(options: LocalOptions): Adapter {
   return new LocalAdapter(options);
 }
 
+/** What a local folder can do with the given options (exported for `ferry adapters`). */
+export function localCapabilities(options: Pick<LocalOptions, "links" | "perms" | "dirs"> = {}): Capabilities {
+  return {
+    ...DEFAULT_CAPABILITIES,
+    mtime: "native",
+    mtimePrecision: 1,
+    mtimeInList: true,
+    hashes: LOCAL_HASHES,
+    etag: null,
+    serverSideCopy: true,
+    serverSideMove: true,
+    rangeReads: true,
+    atomicWrites: true,
+    emptyDirectories: options.dirs ?? false,
+    caseSensitive: process.platform !== "darwin" && process.platform !== "win32",
+    symlinks: options.links === "copy",
+    permissions: options.perms ?? false,
+  };
+}

@@ -1,3 +1,3 @@
-export { MemoryAdapter, memory, type MemoryOptions } from "./memory-adapter.js";
+export { MemoryAdapter, memory, CAPABILITIES as capabilities, type MemoryOptions } from "./memory-adapter.js";
 export { fromUrl } from "./location-url.js";
 export { clearMemoryStore } from "./store.js";

@@ -37,7 +37,7 @@ const LIST_PAGE = 1000;
 /** read streams hand out the body in slices of this size */
 const READ_CHUNK = 1024 * 1024;
 
-const CAPABILITIES: Capabilities = {
+export const CAPABILITIES: Capabilities = {
   ...DEFAULT_CAPABILITIES,
   mtime: "native",
   mtimePrecision: 1,

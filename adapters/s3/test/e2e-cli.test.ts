@@ -13,7 +13,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createBucket, rawClient, removeBucket, s3Server } from "./server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -177,16 +177,25 @@ describe("ferry CLI ↔ S3 (built binary, s3rver)", () => {
   let src = "";
   let uploaded: Promise<Run> | undefined;
 
+  // a missing build or server fails every test here (reported per test, never as skipped)
+  let setupError: unknown;
   beforeAll(async () => {
-    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (cd /work/main && pnpm exec turbo run build)`);
-    s3Server(); // fails here, naming the variable, when the test server is not running
-    work = mkdtempSync(join(tmpdir(), "ferry-s3-e2e-"));
-    writeFileSync(join(work, "http-trace.cjs"), TRACER);
-    admin = rawClient();
-    bucket = await createBucket(admin, "e2e");
-    bucket2 = await createBucket(admin, "e2e2");
-    src = join(work, "src");
-    writeTree(src, TREE);
+    try {
+      if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (cd /work/main && pnpm exec turbo run build)`);
+      s3Server(); // fails here, naming the variable, when the test server is not running
+      work = mkdtempSync(join(tmpdir(), "ferry-s3-e2e-"));
+      writeFileSync(join(work, "http-trace.cjs"), TRACER);
+      admin = rawClient();
+      bucket = await createBucket(admin, "e2e");
+      bucket2 = await createBucket(admin, "e2e2");
+      src = join(work, "src");
+      writeTree(src, TREE);
+    } catch (e) {
+      setupError = e;
+    }
+  });
+  beforeEach(() => {
+    if (setupError) throw setupError;
   });
 
   afterAll(async () => {

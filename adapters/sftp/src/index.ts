@@ -3,7 +3,10 @@ import { sftpOptionsFromUrl } from "./location-url.js";
 import type { SftpOptions } from "./options.js";
 import { SftpAdapter } from "./sftp-adapter.js";
 
-export { SftpAdapter } from "./sftp-adapter.js";
+export { SftpAdapter, sftpCapabilities } from "./sftp-adapter.js";
+import { sftpCapabilities } from "./sftp-adapter.js";
+/** capabilities with the default options */
+export const capabilities = sftpCapabilities();
 export type { SftpOptions } from "./options.js";
 export { sftpOptionsFromUrl } from "./location-url.js";
 

@@ -81,24 +81,7 @@ export class SftpAdapter implements Adapter {
     this.listConcurrency = options.listConcurrency ?? DEFAULTS.listConcurrency;
     this.fsync = options.fsync ?? true;
     this.remoteHash = options.remoteHash ?? true;
-    this.capabilities = {
-      ...DEFAULT_CAPABILITIES,
-      mtime: "native",
-      // SFTP v3 attributes carry whole seconds
-      mtimePrecision: 1000,
-      mtimeInList: true,
-      hashes: this.remoteHash ? REMOTE_HASHES : [],
-      etag: null,
-      serverSideCopy: false,
-      serverSideMove: true,
-      rangeReads: true,
-      atomicWrites: true,
-      emptyDirectories: true,
-      caseSensitive: true,
-      // symlinks are listed and written as such only in "copy" mode; "follow" sees through them
-      symlinks: this.links === "copy",
-      permissions: true,
-    };
+    this.capabilities = sftpCapabilities({ links: this.links, remoteHash: this.remoteHash });
 
     const hostKeys = new HostKeyPolicy(options.host, port, { knownHostsFile: options.knownHostsFile, insecure: options.insecureHostKey });
     let credentials: Credentials | undefined;
@@ -461,4 +444,26 @@ function dirEntry(key: string, st: Stats): Entry {
 
 function symlinkEntry(key: string, st: Stats, target: string): Entry {
   return { key, size: Buffer.byteLength(target), mtime: st.mtime * 1000, type: "symlink", target, mode: st.mode & 0o7777 };
+}
+
+/** What an SFTP server can do for ferry (exported for `ferry adapters`). */
+export function sftpCapabilities(options: Pick<SftpOptions, "links" | "remoteHash"> = {}): Capabilities {
+  return {
+    ...DEFAULT_CAPABILITIES,
+    mtime: "native",
+    // SFTP v3 attributes carry whole seconds
+    mtimePrecision: 1000,
+    mtimeInList: true,
+    hashes: (options.remoteHash ?? true) ? REMOTE_HASHES : [],
+    etag: null,
+    serverSideCopy: false,
+    serverSideMove: true,
+    rangeReads: true,
+    atomicWrites: true,
+    emptyDirectories: true,
+    caseSensitive: true,
+    // symlinks are listed and written as such only in "copy" mode; "follow" sees through them
+    symlinks: options.links === "copy",
+    permissions: true,
+  };
 }

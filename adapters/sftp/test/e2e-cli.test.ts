@@ -10,7 +10,7 @@ import { sftpServer, type SftpTestServer } from "./server-env.js";
 /**
  * End to end through the BUILT `ferry` binary (apps/cli/dist/bin.js): local → SFTP → local
  * round trips against the real OpenSSH sshd of tooling/test-servers. A missing build or a
- * missing server variable fails the suite; nothing is skipped. SFTP v3 keeps mtimes in whole
+ * missing server variable fails every test; nothing is skipped. SFTP v3 keeps mtimes in whole
  * seconds, so `--compare auto` is size-mtime with a 1 s window and mtimes survive the round trip
  * truncated to the second.
  */

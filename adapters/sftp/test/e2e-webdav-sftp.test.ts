@@ -10,7 +10,7 @@ import { sftpServer, type SftpTestServer } from "./server-env.js";
 /**
  * Any adapter to any adapter, through the BUILT `ferry` binary: WebDAV → SFTP and SFTP → WebDAV
  * directly (no local hop), against the real servers of tooling/test-servers (run with
- * `--only webdav,sftp`). A missing build or server variable fails the suite; nothing is skipped.
+ * `--only webdav,sftp`). A missing build or server variable fails every test; nothing is skipped.
  *
  *   local src ─▶ WebDAV A (rclone) ─▶ SFTP B ─▶ WebDAV C (rclone)
  *                                      └──────▶ WebDAV D (webdav-server, X-OC-Mtime) ─▶ SFTP E

@@ -3,7 +3,10 @@ import { webdavOptionsFromUrl } from "./location-url.js";
 import type { WebdavOptions } from "./options.js";
 import { WebdavAdapter } from "./webdav-adapter.js";
 
-export { WebdavAdapter } from "./webdav-adapter.js";
+export { WebdavAdapter, webdavCapabilities } from "./webdav-adapter.js";
+import { webdavCapabilities } from "./webdav-adapter.js";
+/** capabilities of a plain WebDAV server (vendor "owncloud"/"nextcloud" keep mtimes) */
+export const capabilities = webdavCapabilities("https://server");
 export type { WebdavOptions } from "./options.js";
 export { webdavOptionsFromUrl } from "./location-url.js";
 

@@ -82,23 +82,7 @@ export class WebdavAdapter implements Adapter {
     this.ocMtime = options.vendor === "owncloud" || options.vendor === "nextcloud";
     this.atomicUploads = options.atomicUploads ?? true;
     this.listConcurrency = options.listConcurrency ?? DEFAULTS.listConcurrency;
-    this.capabilities = {
-      ...DEFAULT_CAPABILITIES,
-      // plain WebDAV stamps upload time; only X-OC-Mtime servers keep the source's
-      mtime: this.ocMtime ? "native" : "none",
-      mtimePrecision: 1000,
-      mtimeInList: true,
-      hashes: [],
-      etag: `webdav:${base.origin}`,
-      serverSideCopy: true,
-      serverSideMove: true,
-      rangeReads: true,
-      atomicWrites: this.atomicUploads,
-      emptyDirectories: true,
-      caseSensitive: true,
-      symlinks: false,
-      permissions: false,
-    };
+    this.capabilities = webdavCapabilities(base.origin, { vendor: options.vendor, atomicUploads: this.atomicUploads });
   }
 
   // ---- listing -------------------------------------------------------------------------
@@ -425,4 +409,26 @@ function entryOf(key: string, r: DavResource): Entry {
 
 function emptyStream(): Readable {
   return Readable.from([]);
+}
+
+/** What a WebDAV server can do for ferry (exported for `ferry adapters`). */
+export function webdavCapabilities(origin: string, options: Pick<WebdavOptions, "vendor" | "atomicUploads"> = {}): Capabilities {
+  const ocMtime = options.vendor === "owncloud" || options.vendor === "nextcloud";
+  return {
+    ...DEFAULT_CAPABILITIES,
+    // plain WebDAV stamps upload time; only X-OC-Mtime servers keep the source's
+    mtime: ocMtime ? "native" : "none",
+    mtimePrecision: 1000,
+    mtimeInList: true,
+    hashes: [],
+    etag: `webdav:${origin}`,
+    serverSideCopy: true,
+    serverSideMove: true,
+    rangeReads: true,
+    atomicWrites: options.atomicUploads ?? true,
+    emptyDirectories: true,
+    caseSensitive: true,
+    symlinks: false,
+    permissions: false,
+  };
 }

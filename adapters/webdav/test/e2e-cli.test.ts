@@ -10,7 +10,7 @@ import { webdavServer, type ServerName, type WebdavTestServer } from "./server-e
 /**
  * End to end through the BUILT `ferry` binary (apps/cli/dist/bin.js): local → WebDAV → local
  * round trips against the real servers of tooling/test-servers. A missing build or a missing
- * server variable fails the suite; nothing is skipped.
+ * server variable fails every test; nothing is skipped.
  *
  * - rclone serve webdav (basic auth) keeps no source mtime: getlastmodified is the upload time,
  *   so `--compare auto` falls back to `size` and a download gets the upload time as its mtime.

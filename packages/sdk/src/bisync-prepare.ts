@@ -60,7 +60,9 @@ export async function prepareBisync(aLoc: Location, bLoc: Location, options: Bis
   const initial = parseInitialPolicy(options.initial ?? "merge");
   const transfers = v.positiveInt("transfers", options.transfers ?? options.concurrency, 16);
   const checkers = v.positiveInt("checkers", options.checkers, 16);
-  v.positiveInt("listConcurrency", options.listConcurrency, 8);
+  // passed on only when asked for: a walking adapter's own default reads fewer directories
+  // ahead, and a no-op bisync is mostly listing, so that keeps its peak memory lower
+  const listConcurrency = options.listConcurrency === undefined ? undefined : v.positiveInt("listConcurrency", options.listConcurrency, 8);
   const retries = v.nonNegativeInt("retries", options.retries) ?? 5;
   const maxFailures = options.maxFailures === undefined ? undefined : v.positiveInt("maxFailures", options.maxFailures, 1);
   const tpslimit = options.tpslimit === undefined ? undefined : v.positiveInt("tpslimit", options.tpslimit, 1);
@@ -109,7 +111,13 @@ export async function prepareBisync(aLoc: Location, bLoc: Location, options: Bis
     const filterId = filterFingerprint(options);
     const files = pairFiles(options.stateDir ?? defaultStateDir(options.env ?? process.env), roots, filterId);
     const list = (side: Side): AsyncIterable<Entry> =>
-      readAhead(adapters[side].list("", { ...(options.signal ? { signal: options.signal } : {}) }), LIST_READ_AHEAD);
+      readAhead(
+        adapters[side].list("", {
+          ...(listConcurrency !== undefined ? { concurrency: listConcurrency } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+        LIST_READ_AHEAD,
+      );
 
     const runOptions: PreparedBisync["runOptions"] = {
       ...(options.dryRun ? { dryRun: true } : {}),

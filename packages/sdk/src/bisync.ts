@@ -82,8 +82,15 @@ export async function bisync(a: Location, b: Location, options: BisyncOptions = 
         let stateSaved = false;
         if (writer) {
           if (summary.outcome === "success") {
-            await writer.commit();
-            stateSaved = true;
+            try {
+              await writer.commit();
+              stateSaved = true;
+            } catch (e) {
+              // the changes are made and safe; without the new state the next run compares
+              // against the old one and finds both sides already agree
+              await writer.discard().catch(() => undefined);
+              emit({ type: "warning", message: `the run succeeded but its state could not be saved (${(e as Error).message}); the next run will compare again` });
+            }
           } else {
             await writer.discard();
           }

@@ -128,7 +128,7 @@ const m = results.meta.machine;
 const header = [
   `ferry bench — ${results.meta.date} — ${command}, size ${opt.size}, repeat ${repeat}${repeat > 1 ? " (medians)" : ""}`,
   `machine: ${m.cpus} × ${m.cpuModel ?? "cpu"}, ${m.memGiB} GiB, Linux ${m.kernel}, node ${m.node}, load ${m.loadavg}`,
-  ...(results.meta.pageCache ? [`page cache: ${results.meta.pageCache}; "flush" = time of a sync(1) right after the run, not in "wall"`] : []),
+  ...(results.meta.pageCache ? [`page cache: ${results.meta.pageCache}; wall = elapsed, cpu = user+sys, RSS = peak resident set (GNU time)`] : []),
   ...(results.meta.tools ?? []).filter((t) => !t.skip).map((t) => `  ${t.name.padEnd(9)} ${t.version}`),
 ];
 console.log(`\n${header.join("\n")}\n\n${sections.join("\n\n")}\n`);

@@ -23,11 +23,11 @@ function installed(pkg: string): boolean {
   }
 }
 
-/** An adapter package may export its capabilities (`capabilities`, or `<name>Capabilities`). */
-async function capabilitiesOf(pkg: string, name: string): Promise<Record<string, unknown> | undefined> {
+/** Every adapter package exports `capabilities`: what it can do with its default options. */
+async function capabilitiesOf(pkg: string): Promise<Record<string, unknown> | undefined> {
   try {
     const mod = (await import(pkg)) as Record<string, unknown>;
-    const caps = mod.capabilities ?? mod[`${name}Capabilities`] ?? mod.CAPABILITIES;
+    const caps = mod.capabilities;
     return caps && typeof caps === "object" ? (caps as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -51,7 +51,7 @@ export async function runAdapters(flags: FlagValues, env: CommandEnv): Promise<n
   const rows: AdapterRow[] = [];
   for (const a of sdk.KNOWN_ADAPTERS) {
     const isInstalled = installed(a.package);
-    const caps = isInstalled ? await capabilitiesOf(a.package, a.name) : undefined;
+    const caps = isInstalled ? await capabilitiesOf(a.package) : undefined;
     rows.push({ name: a.name, schemes: a.schemes, package: a.package, description: a.description, installed: isInstalled, ...(caps ? { capabilities: caps } : {}) });
   }
   const lines = new LineWriter(env.io, env.scrubber);

@@ -290,15 +290,14 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
     if (action.type === "delete") counts.deletes[action.side]++;
     return action;
   };
-  /** candidates planned the plain way: their records are behind the merge now, so late */
-  const releaseHeld = function* (held: RenameCandidates, lateRecords: boolean): Generator<Action> {
+  /** held candidates planned the plain way; their records are behind the merge now, so late */
+  const releaseHeld = function* (held: RenameCandidates): Generator<Action> {
     for (const d of held.departures) {
       yield counted({ type: "delete", key: d.key, side: otherSide(d.side), entry: d.other, reason: "deleted-on-other-side" });
     }
     for (const a of held.arrivals) {
       yield counted(transfer(a.key, a.side, a.entry, undefined, "new"));
-      const rec = copyRecord(a.key, a.side, a.entry);
-      if (lateRecords) input.nextState?.addLate(rec);
+      input.nextState?.addLate(copyRecord(a.key, a.side, a.entry));
     }
   };
 
@@ -315,7 +314,7 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
       if (renames.full) {
         detectRenames = false;
         input.warn?.(`more than ${renames.limit} keys were added or deleted: renames are not detected in this run (they are copied and deleted instead)`);
-        yield* releaseHeld(renames, true);
+        yield* releaseHeld(renames);
         renames.departures.length = 0;
         renames.arrivals.length = 0;
       }
@@ -340,7 +339,7 @@ export async function* planBisync(input: BisyncPlanInput): AsyncGenerator<Action
     const rest = new RenameCandidates(Infinity);
     rest.departures.push(...renames.departures.filter((d) => !matchedDepartures.has(d)));
     rest.arrivals.push(...renames.arrivals.filter((a) => !matchedArrivals.has(a)));
-    yield* releaseHeld(rest, true);
+    yield* releaseHeld(rest);
   }
 
   if (firstRun && mode === "twoWay" && initial === "merge" && !input.initialChosen) warnIfLopsided(input, counts);

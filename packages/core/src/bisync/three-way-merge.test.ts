@@ -40,6 +40,24 @@ describe("threeWayMerge", () => {
     expect(await collect([e("ｆ"), e("😀")], [], [s("ｆ"), s("😀")])).toEqual(["ｆ:A-S", "😀:A-S"]);
   });
 
+  it("refuses an unsorted or duplicated listing", async () => {
+    await expect(collect([e("b"), e("a")], [])).rejects.toThrow(/source listing is out of order/);
+    await expect(collect([], [e("a"), e("a")])).rejects.toThrow(/destination listing is listed twice/);
+  });
+
+  it("stops the inputs when the consumer stops early", async () => {
+    let closed = 0;
+    async function* endless(): AsyncGenerator<Entry> {
+      try {
+        for (let i = 0; ; i++) yield e(String(i).padStart(6, "0"));
+      } finally {
+        closed++;
+      }
+    }
+    for await (const t of threeWayMerge(endless(), endless(), undefined)) if (t.key === "000003") break;
+    expect(closed).toBe(2);
+  });
+
   it("refuses an unsorted or duplicated state (it would read keys as deleted)", async () => {
     await expect(collect([], [], [s("b"), s("a")])).rejects.toThrow(/out of order/);
     await expect(collect([], [], [s("a"), s("a")])).rejects.toThrow(/duplicated/);
