@@ -1,4 +1,4 @@
-import type { TransferAction } from "@ferry/core";
+import { FerryError, type TransferAction, parseSize } from "@ferry/core";
 
 export const DEFAULT_BATCH_KEYS = 100;
 export const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
@@ -8,6 +8,16 @@ export interface BatchLimits {
   maxKeys: number;
   /** most source bytes in one batch; a single bigger object goes alone */
   maxBytes: number;
+}
+
+/** `batchKeys` / `batchBytes` (a number or "64M") as limits, defaults filled in. */
+export function batchLimits(options: { batchKeys?: number; batchBytes?: number | string }): BatchLimits {
+  const keys = options.batchKeys ?? DEFAULT_BATCH_KEYS;
+  if (!Number.isInteger(keys) || keys < 1) throw new FerryError("Usage", `batchKeys must be a whole number of at least 1 (got ${JSON.stringify(keys)})`);
+  const raw = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const bytes = typeof raw === "number" ? raw : parseSize(raw, "--batch-bytes");
+  if (!Number.isFinite(bytes) || bytes < 1) throw new FerryError("Usage", `batchBytes must be a size of at least 1 byte (got ${JSON.stringify(raw)})`);
+  return { maxKeys: keys, maxBytes: bytes };
 }
 
 /**

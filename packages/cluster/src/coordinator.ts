@@ -11,14 +11,13 @@ import {
   type TransferRunner,
   canCopyServerSide,
   isFerryError,
-  parseSize,
   sleep,
   transferOp,
 } from "@ferry/core";
 import type { PreparedRun, SyncOptions } from "@ferry/sdk";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_KEYS, type BatchLimits, batchTransfers } from "./batcher.js";
+import { type BatchLimits, batchLimits, batchTransfers } from "./batcher.js";
 import { BatchWatch, type Settlement } from "./batch-watch.js";
 import { BULL_PREFIX, JOB_OPTIONS } from "./bull-settings.js";
 import { RUN_BEAT_MS, RUN_TTL_MS, RunHeartbeat, type LiveWorkers, liveWorkers, redisNow } from "./heartbeat.js";
@@ -73,11 +72,11 @@ export async function createQueueRunner(input: QueueRunnerInput): Promise<QueueR
     dst: shareableLocation(run.locations.dst, "destination"),
   };
   const backupDir = options.backupDir === undefined ? undefined : shareableLocation(options.backupDir, "--backup-dir");
-  const limits: BatchLimits = {
-    maxKeys: positiveInt("batchKeys", options.batchKeys) ?? DEFAULT_BATCH_KEYS,
-    maxBytes: batchBytes(options.batchBytes) ?? DEFAULT_BATCH_BYTES,
-  };
-  const minWorkers = options.minWorkers === undefined ? 1 : nonNegativeInt("minWorkers", options.minWorkers);
+  const limits = batchLimits(options);
+  const minWorkers = options.minWorkers ?? 1;
+  if (!Number.isInteger(minWorkers) || minWorkers < 0) {
+    throw new FerryError("Usage", `minWorkers must be a whole number of at least 0 (got ${JSON.stringify(options.minWorkers)})`);
+  }
   await probeQueue(input.queue);
 
   const ro = run.runOptions;
@@ -437,7 +436,7 @@ function localOp(action: TransferAction, adapters: Record<Side, Adapter>): Trans
   return transferOp(from, to, serverSide);
 }
 
-/** Rejects with Unreachable-worthy timeout when `p` takes longer than `ms`. */
+/** `p`, or a rejection once `ms` have passed (open() reports it as Unreachable). */
 async function deadline<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -452,22 +451,4 @@ async function within(p: Promise<unknown>, ms = 5_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-function positiveInt(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new FerryError("Usage", `${name} must be a whole number of at least 1 (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function nonNegativeInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new FerryError("Usage", `${name} must be a whole number of at least 0 (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function batchBytes(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const bytes = typeof value === "number" ? value : parseSize(value, "--batch-bytes");
-  if (!Number.isFinite(bytes) || bytes < 1) throw new FerryError("Usage", `batchBytes must be a size of at least 1 byte (got ${JSON.stringify(value)})`);
-  return bytes;
 }

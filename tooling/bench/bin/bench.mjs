@@ -3,11 +3,11 @@
 //
 //   pnpm bench [local|memory|all] [--size small|full] [--only ferry,rclone,rsync,cp]
 //              [--repeat N] [--json out.json] [--keys 0,100000,1000000] [--trees a,b]
-//              [--work-dir /tmp/ferry-bench] [--keep] [--ferry auto|cli|sdk]
+//              [--work-dir /tmp/ferry-bench] [--keep] [--warm] [--ferry auto|cli|sdk]
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { cacheState, ensureBinaries, machine, settle } from "../src/env.mjs";
+import { cacheState, ensureBinaries, keepCacheWarm, machine, settle } from "../src/env.mjs";
 import { runLocal } from "../src/local.mjs";
 import { haveGnuTime } from "../src/measure.mjs";
 import { DEFAULT_KEYS, runMemory } from "../src/memory.mjs";
@@ -28,6 +28,7 @@ const USAGE = `usage: node tooling/bench/bin/bench.mjs [local|memory|all] [optio
   --json FILE           also write the results as JSON
   --work-dir DIR        where trees go (default /tmp/ferry-bench; keep it off the repo)
   --keep                keep the destination copies after the run
+  --warm                do not drop the page cache before each run (it is dropped when permitted)
   --ferry auto|cli|sdk  how to run ferry: the built CLI, the SDK driver, or CLI if it works (default)
 `;
 
@@ -44,6 +45,7 @@ try {
       json: { type: "string" },
       "work-dir": { type: "string", default: "/tmp/ferry-bench" },
       keep: { type: "boolean", default: false },
+      warm: { type: "boolean", default: false },
       ferry: { type: "string", default: "auto" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -99,6 +101,7 @@ const sections = [];
 
 if (command === "local" || command === "all") {
   const tools = resolveTools(toolNames, { missing, ferryMode: opt.ferry });
+  if (opt.warm) keepCacheWarm();
   settle();
   results.meta.pageCache = cacheState();
   results.meta.tools = tools.map((t) => ({ name: t.name, ...(t.skip ? { skip: t.skip } : { version: t.version, command: t.command }) }));

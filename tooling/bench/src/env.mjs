@@ -80,6 +80,13 @@ export function machine() {
 
 let canDrop;
 
+/** --warm: never drop the page cache (every tool then reads a warm cache) */
+export function keepCacheWarm() {
+  canDrop = false;
+  warmByChoice = true;
+}
+let warmByChoice = false;
+
 /**
  * Flushes dirty pages (sync) so one tool's writeback is not billed to the next, then tries to
  * drop the page cache. Returns true when the cache was dropped. After the first failure it
@@ -97,4 +104,9 @@ export function settle() {
   return canDrop;
 }
 
-export const cacheState = () => (canDrop ? "dropped before every run (cold)" : "warm (drop_caches not permitted; every tool reads from a warm cache)");
+export const cacheState = () =>
+  canDrop
+    ? "dropped before every run (cold)"
+    : warmByChoice
+      ? "warm (--warm; every tool reads from a warm cache)"
+      : "warm (drop_caches not permitted; every tool reads from a warm cache)";

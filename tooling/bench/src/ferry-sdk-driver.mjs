@@ -1,6 +1,7 @@
 // Drives ferry through the SDK for the local→local benchmark when the CLI is not built:
 //
 //   node ferry-sdk-driver.mjs SRC DST     sdk.sync(SRC, DST, { delete: true, collectKeys: false })
+//   node ferry-sdk-driver.mjs --no-fsync SRC DST    the same with the local adapter's fsync off
 //   node ferry-sdk-driver.mjs --probe     prints the SDK version when the SDK and the local adapter load
 //
 // Exit 0 on success, 1 when a key failed, 2 on a run-level error.
@@ -24,14 +25,21 @@ if (args[0] === "--probe") {
   process.exit(0);
 }
 
+const noFsync = args[0] === "--no-fsync";
+if (noFsync) args.shift();
 if (args.length !== 2) {
-  console.error("usage: ferry-sdk-driver.mjs SRC DST | --probe");
+  console.error("usage: ferry-sdk-driver.mjs [--no-fsync] SRC DST | --probe");
   process.exit(2);
 }
 
 const { sync } = await import("@ferry/sdk");
 try {
-  const result = await sync(args[0], args[1], { delete: true, collectKeys: false });
+  const result = await sync(args[0], args[1], {
+    delete: true,
+    collectKeys: false,
+    // the local adapter's `fsync` option (default true): what the per-file fsync costs
+    ...(noFsync ? { adapterOptions: { fsync: false } } : {}),
+  });
   const s = result.stats;
   console.log(`transferred ${s.transferred} (${s.transferredBytes} B), skipped ${s.skipped}, deleted ${s.deleted}, failed ${s.failed}, outcome ${s.outcome}`);
   if (result.errors?.length) {

@@ -4,6 +4,7 @@
 //           (or, while the CLI is not built, src/ferry-sdk-driver.mjs: sdk.sync(SRC, DST, { delete: true }))
 //   rclone  rclone sync SRC DST            rclone's defaults: --transfers 4 --checkers 8
 //   rclone16 rclone sync SRC DST --transfers 16 --checkers 16   (ferry's defaults; opt-in)
+//   ferry-sdk / ferry-nofsync   the SDK driver (opt-in; nofsync = local adapter fsync off)
 //   rsync   rsync -a --delete SRC/ DST/
 //   cp      cp -a SRC/. DST/               initial copy only (cp has no incremental mode)
 import { spawnSync } from "node:child_process";
@@ -18,7 +19,7 @@ const CLI = path.join(REPO_ROOT, "apps/cli/dist/bin.js");
 const SDK_DRIVER = path.join(here, "ferry-sdk-driver.mjs");
 
 export const DEFAULT_TOOLS = ["ferry", "rclone", "rsync", "cp"];
-export const ALL_TOOLS = ["ferry", "ferry-sdk", "rclone", "rclone16", "rsync", "cp"];
+export const ALL_TOOLS = ["ferry", "ferry-sdk", "ferry-nofsync", "rclone", "rclone16", "rsync", "cp"];
 
 /** Binaries to install (apt-get) before the tools are probed. */
 export const BINARIES = { rclone: "rclone", rclone16: "rclone", rsync: "rsync", cp: "cp" };
@@ -100,18 +101,20 @@ export function resolveTools(names, { missing = new Map(), ferryMode = "auto" } 
           });
         break;
       }
-      case "ferry-sdk": {
+      case "ferry-sdk":
+      case "ferry-nofsync": {
         const sdk = probeFerrySdk();
+        const extra = name === "ferry-nofsync" ? ["--no-fsync"] : [];
         if (sdk.reason) tools.push({ name, skip: sdk.reason });
         else
           tools.push({
             name,
-            label: "ferry-sdk",
+            label: name,
             via: "sdk",
-            version: `${sdk.version} (SDK driver)`,
+            version: `${sdk.version} (SDK driver${extra.length ? ", local adapter fsync: false" : ""})`,
             incremental: true,
-            command: "node tooling/bench/src/ferry-sdk-driver.mjs SRC DST",
-            argv: (src, dst) => [process.execPath, [SDK_DRIVER, src, dst]],
+            command: `node tooling/bench/src/ferry-sdk-driver.mjs ${extra.map((e) => `${e} `).join("")}SRC DST`,
+            argv: (src, dst) => [process.execPath, [SDK_DRIVER, ...extra, src, dst]],
           });
         break;
       }
