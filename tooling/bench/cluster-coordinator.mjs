@@ -1,8 +1,9 @@
 // One ferry run in a process of its own, so its peak memory is the coordinator's alone:
 //
-//   node cluster-coordinator.mjs SRC DST [--queue URL] [--min-workers N] [--bwlimit 4M] [--batch-keys N]
+//   node [--expose-gc] cluster-coordinator.mjs SRC DST [--queue URL] [--min-workers N] [--bwlimit 4M] [--batch-keys N]
 //
-// Prints one JSON line: { elapsedMs, maxRssBytes, peakHeapBytes, stats }. Credentials come from this process's
+// Prints one JSON line: { elapsedMs, maxRssBytes, peakHeapBytes, peakLiveHeapBytes?, stats }.
+// With --expose-gc it also collects garbage every 2 s and records the heap left: the live set. Credentials come from this process's
 // environment, as for any ferry run. Exit 0 on success, 1 when keys failed, 2 on a run-level error.
 import { parseArgs } from "node:util";
 
@@ -28,6 +29,15 @@ const sampler = setInterval(() => {
   peakHeapBytes = Math.max(peakHeapBytes, process.memoryUsage().heapUsed);
 }, 100);
 sampler.unref();
+let peakLiveHeapBytes;
+if (typeof globalThis.gc === "function") {
+  peakLiveHeapBytes = 0;
+  const collector = setInterval(() => {
+    globalThis.gc();
+    peakLiveHeapBytes = Math.max(peakLiveHeapBytes, process.memoryUsage().heapUsed);
+  }, 2_000);
+  collector.unref();
+}
 
 const started = performance.now();
 try {
@@ -42,7 +52,7 @@ try {
   const elapsedMs = performance.now() - started;
   // ru_maxrss is in KiB on Linux
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(`${JSON.stringify({ elapsedMs, maxRssBytes, peakHeapBytes, stats: result.stats, firstError: result.errors?.[0]?.error?.message })}\n`);
+  process.stdout.write(`${JSON.stringify({ elapsedMs, maxRssBytes, peakHeapBytes, peakLiveHeapBytes, stats: result.stats, firstError: result.errors?.[0]?.error?.message })}\n`);
   process.exit(result.stats.failed > 0 ? 1 : 0);
 } catch (e) {
   console.error(`run failed: ${e?.message ?? e}`);

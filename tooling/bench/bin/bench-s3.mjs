@@ -20,7 +20,7 @@ const USAGE = `usage: node tooling/test-servers/bin/with-servers.mjs --only s3 -
   --files N             small files (default 2000)
   --file-size BYTES     size of each small file (default 4096)
   --big-size BYTES      the one big file (default 33554432 = 32 MiB)
-  --ferry-args "…"      extra flags for ferry (e.g. "--transfers 32")
+  --ferry-args="…"      extra flags for ferry (e.g. --ferry-args="--transfers 32"; note the =)
   --profile             also run ferry under --cpu-prof and print where its time went
   --json FILE           also write the results as JSON
   --work-dir DIR        where the source tree goes (default /tmp/ferry-bench-s3; kept between runs)

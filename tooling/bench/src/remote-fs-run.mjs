@@ -28,7 +28,7 @@ async function runOne(tool, src, dst, { spec, log, label, verify }) {
     if (problem) out.error = `wrong copy: ${problem}`;
   }
   log(
-    `    ${tool.name.padEnd(9)} ${label.padEnd(8)} ${r.wall.toFixed(2).padStart(6)} s wall  ${r.cpu === null ? "    ?" : r.cpu.toFixed(2).padStart(5)} s cpu  ${r.rssMB === null ? "?" : r.rssMB.toFixed(1).padStart(6)} MB${out.error ? `  FAILED ${out.error}` : ""}`,
+    `    ${tool.name.padEnd(13)} ${label.padEnd(8)} ${r.wall.toFixed(2).padStart(6)} s wall  ${r.cpu === null ? "    ?" : r.cpu.toFixed(2).padStart(5)} s cpu  ${r.rssMB === null ? "?" : r.rssMB.toFixed(1).padStart(6)} MB${out.error ? `  FAILED ${out.error}` : ""}`,
   );
   return out;
 }
@@ -111,11 +111,12 @@ export function formatRemoteTarget(result, { treeDesc }) {
   const names = Object.keys(result.runs);
   const lines = [`${result.title}: ${treeDesc}`];
   const W = 24;
-  lines.push(`${pad("", 10)}${REMOTE_PHASES.map((p) => pad(p.title, W)).join("")}`);
-  lines.push(`${pad("tool", 10)}${REMOTE_PHASES.map(() => `${lpad("wall", 7)} ${lpad("cpu", 7)} ${lpad("RSS MB", 7)} `).join("")}`);
+  const T = Math.max(10, ...names.map((n) => n.length + 2));
+  lines.push(`${pad("", T)}${REMOTE_PHASES.map((p) => pad(`  ${p.title}`, W)).join("")}`);
+  lines.push(`${pad("tool", T)}${REMOTE_PHASES.map(() => `${lpad("wall", 7)} ${lpad("cpu", 7)} ${lpad("RSS MB", 7)} `).join("")}`);
   for (const name of names) {
     const cells = REMOTE_PHASES.map((p) => cell(result.runs[name][p.id]));
-    lines.push(`${pad(name, 10)}${cells.map(([w, c, r]) => `${lpad(w, 7)} ${lpad(c, 7)} ${lpad(r, 7)} `).join("")}`);
+    lines.push(`${pad(name, T)}${cells.map(([w, c, r]) => `${lpad(w, 7)} ${lpad(c, 7)} ${lpad(r, 7)} `).join("")}`);
   }
   const failures = names.flatMap((n) => REMOTE_PHASES.map((p) => [n, p, result.runs[n][p.id]]).filter(([, , r]) => r?.error).map(([n, p, r]) => `  ${n} ${p.title}: ${r.error}`));
   if (failures.length) lines.push("failures:", ...failures);
@@ -132,7 +133,7 @@ export function formatRemoteTarget(result, { treeDesc }) {
       { title: "no-op cpu", get: (r) => r.noop, v: (x) => x.cpu },
       { title: "RSS initial", get: (r) => r.initial, v: (x) => x.rssMB },
     ];
-    lines.push(`${pad("vs", 10)}${cols.map((c) => lpad(c.title, 14)).join("")}`);
+    lines.push(`${pad("vs", T)}${cols.map((c) => lpad(c.title, 14)).join("")}`);
     for (const name of others) {
       const o = result.runs[name];
       const ratios = cols.map((c) => {
@@ -141,7 +142,7 @@ export function formatRemoteTarget(result, { treeDesc }) {
         if (!a || !b || a.error || b.error || !c.v(a) || !c.v(b)) return "–";
         return fmtRatio(c.v(a) / c.v(b));
       });
-      lines.push(`${pad(name, 10)}${ratios.map((r) => lpad(r, 14)).join("")}`);
+      lines.push(`${pad(name, T)}${ratios.map((r) => lpad(r, 14)).join("")}`);
     }
   }
   for (const p of result.profiles ?? []) {

@@ -7,11 +7,14 @@
 //   rsync    rsync -a --delete -e "ssh -p PORT -i KEY -o UserKnownHostsFile=KNOWN_HOSTS …" SRC/ USER@HOST:ROOT/DST/
 //   rclone   rclone sync SRC :sftp,host=HOST,port=PORT,user=USER,key_file=KEY,known_hosts_file=KNOWN_HOSTS:ROOT/DST
 //            (rclone's defaults: --transfers 4 --checkers 8; rclone16 adds --transfers 16 --checkers 16)
+//   rclone-nohash  the same with disable_hashcheck=true: by default rclone verifies every upload
+//            by running md5sum on the server over an ssh exec channel (a process per file), which
+//            dominates its time; ferry verifies only with --verify
 // local → WebDAV (rclone serve webdav, basic auth)
 //   ferry    node apps/cli/dist/bin.js sync SRC webdav://HOST:PORT/DST/ --delete --quiet --webdav-user USER
 //              (password from FERRY_WEBDAV_PASSWORD)
 //   rclone   rclone sync SRC :webdav,url='URL',user=USER,pass=$(rclone obscure PASSWORD):DST
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,8 +24,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, "../../..");
 export const CLI = path.join(REPO_ROOT, "apps/cli/dist/bin.js");
 
-export const REMOTE_TOOLS = { sftp: ["ferry", "rsync", "rclone", "rclone16"], webdav: ["ferry", "rclone", "rclone16"] };
-export const DEFAULT_REMOTE_TOOLS = ["ferry", "rsync", "rclone"];
+export const REMOTE_TOOLS = { sftp: ["ferry", "rsync", "rclone", "rclone-nohash", "rclone16"], webdav: ["ferry", "rclone", "rclone16"] };
+export const DEFAULT_REMOTE_TOOLS = ["ferry", "rsync", "rclone", "rclone-nohash"];
 
 const SFTP_VARS = ["HOST", "PORT", "USER", "KEY_FILE", "KNOWN_HOSTS", "ROOT"].map((v) => `FERRY_TEST_SFTP_${v}`);
 const WEBDAV_VARS = ["URL", "USER", "PASSWORD", "ROOT"].map((v) => `FERRY_TEST_WEBDAV_${v}`);
@@ -121,7 +124,7 @@ export function resolveRemoteTools(target, server, names, { missing = new Map() 
           const ssh = `ssh -p ${port} -i ${keyFile} -o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o IdentitiesOnly=yes`;
           tools.push({
             name,
-            version: `${versionOf("rsync")?.replace(/\s+/g, " ") ?? "rsync"}; ${versionOf("ssh", ["-V"]) ?? spawnVersion("ssh", ["-V"])}`,
+            version: `${versionOf("rsync")?.replace(/\s+/g, " ") ?? "rsync"}; ${sshVersion()}`,
             command: `rsync -a --delete -e "ssh -p ${port} -i KEY -o UserKnownHostsFile=KNOWN_HOSTS -o BatchMode=yes …" SRC/ ${user}@${host}:${root}/DST/`,
             argv: (src, dst) => ["rsync", ["-a", "--delete", "-e", ssh, `${src}/`, `${user}@${host}:${root}/${dst}/`]],
             env: baseEnv(),
@@ -130,16 +133,20 @@ export function resolveRemoteTools(target, server, names, { missing = new Map() 
           break;
         }
         case "rclone":
-        case "rclone16":
+        case "rclone-nohash":
+        case "rclone16": {
+          const nohash = name === "rclone-nohash" ? ",disable_hashcheck=true" : "";
+          const note = name === "rclone-nohash" ? "  (no md5sum per upload; defaults otherwise)" : rcloneNote;
           tools.push({
             name,
             version: rcloneVersion(),
-            command: `rclone sync SRC :sftp,host=${host},port=${port},user=${user},key_file=KEY,known_hosts_file=KNOWN_HOSTS:${root}/DST${rcloneExtra.length ? ` ${rcloneExtra.join(" ")}` : ""}${rcloneNote}`,
-            argv: (src, dst) => ["rclone", ["sync", src, `:sftp,host=${host},port=${port},user=${user},key_file=${keyFile},known_hosts_file=${knownHosts}:${root}/${dst}`, "-q", ...rcloneExtra]],
+            command: `rclone sync SRC :sftp,host=${host},port=${port},user=${user},key_file=KEY,known_hosts_file=KNOWN_HOSTS${nohash}:${root}/DST${rcloneExtra.length ? ` ${rcloneExtra.join(" ")}` : ""}${note}`,
+            argv: (src, dst) => ["rclone", ["sync", src, `:sftp,host=${host},port=${port},user=${user},key_file=${keyFile},known_hosts_file=${knownHosts}${nohash}:${root}/${dst}`, "-q", ...rcloneExtra]],
             env: rcloneEnv(),
             onServer,
           });
           break;
+        }
       }
     } else {
       const { url, user, password } = server;
@@ -181,10 +188,7 @@ export function resolveRemoteTools(target, server, names, { missing = new Map() 
 }
 
 /** `ssh -V` prints its version on stderr */
-function spawnVersion(cmd, args) {
-  try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim() || cmd;
-  } catch (e) {
-    return String(e.stderr ?? "").trim().split("\n")[0] || cmd;
-  }
+function sshVersion() {
+  const r = spawnSync("ssh", ["-V"], { encoding: "utf8", timeout: 10_000 });
+  return `${r.stderr ?? ""}${r.stdout ?? ""}`.trim().split("\n")[0] || "ssh";
 }
