@@ -36,7 +36,7 @@ interface Frame {
   yieldedBefore: number;
 }
 
-function identityOf(stats: Stats): string {
+function identityOf(stats: Pick<Stats, "dev" | "ino">): string {
   return `${stats.dev}:${stats.ino}`;
 }
 

@@ -66,7 +66,7 @@ export function redactUrlCredentials(text: string): string {
 }
 
 /** Environment variables whose values are credentials wherever they are set. */
-export const SECRET_ENV_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|CONNECTION_STRING|ACCOUNT_KEY|SAS|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY)/i;
+export const SECRET_ENV_PATTERN = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CONNECTION_STRING|ACCOUNT_KEY|SAS|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY)/i;
 
 export function scrubberFromEnv(env: Record<string, string | undefined>): SecretScrubber {
   const scrubber = new SecretScrubber();

@@ -22,6 +22,11 @@ describe("secret scrubber", () => {
     expect(s.scrub("envsecret abcd1234 hunter2hunter2 /usr/bin")).toBe("*** *** *** /usr/bin");
   });
 
+  it("treats the sftp key passphrase in the environment as a secret (the adapter reads FERRY_SFTP_KEY_PASSPHRASE itself)", () => {
+    const s = scrubberFromEnv({ FERRY_SFTP_KEY_PASSPHRASE: "open-sesame-42" });
+    expect(s.scrub("passphrase open-sesame-42 rejected")).toBe("passphrase *** rejected");
+  });
+
   it("keeps secrets out of error lines, even with --debug", () => {
     const s = new SecretScrubber();
     s.add("topsecret");

@@ -120,9 +120,11 @@ export function countObjects(workDir, server, bucket, prefix) {
 export function ensureTree(dir, { files = 2000, fileSize = 4096, bigSize = 32 * 1024 * 1024 } = {}, log = console.error) {
   const shape = JSON.stringify({ files, fileSize, bigSize, v: 1 });
   const marker = path.join(dir, "..", `${path.basename(dir)}.shape`);
-  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === shape && fs.existsSync(dir)) return { files: files + 1, bytes: files * fileSize + bigSize };
+  const result = { files: files + (bigSize > 0 ? 1 : 0), bytes: files * fileSize + bigSize };
+  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === shape && fs.existsSync(dir)) return result;
   log(`writing the source tree (${files} × ${fileSize} B + ${bigSize} B) in ${dir} …`);
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
   const dayAgo = Date.now() / 1000 - 86_400;
   for (let i = 0; i < files; i++) {
     const sub = path.join(dir, `d${String(Math.floor(i / 100)).padStart(2, "0")}`);
@@ -131,11 +133,13 @@ export function ensureTree(dir, { files = 2000, fileSize = 4096, bigSize = 32 * 
     fs.writeFileSync(file, randomBytes(fileSize));
     fs.utimesSync(file, dayAgo, dayAgo);
   }
-  const big = path.join(dir, "big.bin");
-  const fd = fs.openSync(big, "w");
-  for (let left = bigSize; left > 0; left -= 1024 * 1024) fs.writeSync(fd, randomBytes(Math.min(left, 1024 * 1024)));
-  fs.closeSync(fd);
-  fs.utimesSync(big, dayAgo, dayAgo);
+  if (bigSize > 0) {
+    const big = path.join(dir, "big.bin");
+    const fd = fs.openSync(big, "w");
+    for (let left = bigSize; left > 0; left -= 1024 * 1024) fs.writeSync(fd, randomBytes(Math.min(left, 1024 * 1024)));
+    fs.closeSync(fd);
+    fs.utimesSync(big, dayAgo, dayAgo);
+  }
   fs.writeFileSync(marker, shape);
-  return { files: files + 1, bytes: files * fileSize + bigSize };
+  return result;
 }
