@@ -46,6 +46,12 @@ export interface LocalOptions {
 /** deletes in flight at once */
 const DELETE_CONCURRENCY = 16;
 const READ_BUFFER = 1024 * 1024;
+const MIN_READ_BUFFER = 16 * 1024;
+
+/** The read buffer for `bytes` (the file's size when opened): no bigger than needed, so a file that grows meanwhile still streams. */
+function readBufferFor(bytes: number): number {
+  return Math.min(READ_BUFFER, Math.max(MIN_READ_BUFFER, bytes + 1));
+}
 
 /** WriteMeta fields an object store keeps and a file system has no place for. */
 const OBJECT_STORE_ONLY: ReadonlyArray<keyof WriteMeta> = ["cacheControl", "contentDisposition", "storageClass", "sse", "sseKmsKeyId", "acl", "accessTier"];
@@ -131,16 +137,21 @@ export class LocalAdapter implements Adapter {
     const path = this.guard.pathOf(key);
     if (isTempName(nameOf(key))) throw new FerryError("NotFound", `no such file: ${JSON.stringify(key)}`, { adapter: ADAPTER, key });
     let handle;
+    let size: number;
     try {
       handle = await open(path, "r");
-      if ((await handle.stat()).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+      size = stats.size;
     } catch (e) {
       await handle?.close();
       throw fsErrorForExisting(e, "read", key);
     }
     const range = options.range;
     const stream = handle.createReadStream({
-      highWaterMark: READ_BUFFER,
+      // a read stream allocates a whole highWaterMark buffer per read, whatever the file's size:
+      // 1 MiB for every small file made 2,000 × 4 KiB uploads spend a third of their CPU in GC
+      highWaterMark: readBufferFor(range ? (range.end ?? size - 1) - range.start + 1 : size),
       ...(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {}),
     });
     const signal = options.signal;

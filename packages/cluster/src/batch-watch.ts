@@ -24,11 +24,7 @@ export class BatchWatch {
   private fatal: FerryError | undefined;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
-  private rejectLost: (error: FerryError) => void = () => {};
-  /** rejects once the run has lost Redis: race any Redis call against it, or it may wait forever */
-  readonly lost: Promise<never> = new Promise<never>((_, reject) => {
-    this.rejectLost = reject;
-  });
+  private readonly onLost = new Set<(error: FerryError) => void>();
 
   constructor(
     private readonly queue: Queue,
@@ -56,7 +52,6 @@ export class BatchWatch {
     events.on("error", () => {});
     this.poller = setInterval(() => void this.poll(), POLL_MS);
     this.poller.unref();
-    this.lost.catch(() => {});
   }
 
   /** Call before the job is added, so no event can slip past. */
@@ -77,8 +72,21 @@ export class BatchWatch {
   /** Ends every wait with this error (Redis lost). */
   fail(error: FerryError): void {
     this.fatal ??= error;
-    this.rejectLost(this.fatal);
+    for (const reject of [...this.onLost]) reject(this.fatal);
     this.wake();
+  }
+
+  /**
+   * `p`, unless the run loses Redis first: with Redis gone a command may wait forever in the
+   * client's offline queue. (Not Promise.race against one long-lived promise: every race would
+   * leave a reaction on it holding its result — a leak of one batch per race.)
+   */
+  guard<T>(p: Promise<T>): Promise<T> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    return new Promise<T>((resolve, reject) => {
+      this.onLost.add(reject);
+      p.then(resolve, reject).finally(() => this.onLost.delete(reject));
+    });
   }
 
   get isLost(): boolean {

@@ -288,7 +288,7 @@ export class QueueRunner implements TransferRunner {
         if (isFerryError(e) && e.code === "Aborted") return false;
         throw e;
       }
-      if (this.session) await Promise.race([this.refreshWorkers(), this.session.watch.lost]);
+      if (this.session) await this.session.watch.guard(this.refreshWorkers());
     }
     return true;
   }
@@ -313,7 +313,7 @@ export class QueueRunner implements TransferRunner {
     session.watch.track(jobId);
     this.leftovers.add(jobId);
     try {
-      await Promise.race([session.queue.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId }), session.watch.lost]);
+      await session.watch.guard(session.queue.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId }));
     } catch (e) {
       inFlight.delete(jobId);
       session.watch.untrack(jobId);
@@ -328,7 +328,7 @@ export class QueueRunner implements TransferRunner {
     for (const jobId of [...inFlight.keys()]) {
       try {
         // 0 when a worker holds the job's lock: it is running and will be reported
-        if ((await Promise.race([session.queue.remove(jobId), session.watch.lost])) === 1) {
+        if ((await session.watch.guard(session.queue.remove(jobId))) === 1) {
           inFlight.delete(jobId);
           session.watch.untrack(jobId);
           this.leftovers.delete(jobId);

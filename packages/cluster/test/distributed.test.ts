@@ -6,7 +6,7 @@ import type { Entry, FerryEvent } from "@ferry/core";
 import { copy, list, move, openLocation, sync } from "@ferry/sdk";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type S3Server, createBucket, redisUrl, s3Server } from "./servers.js";
-import { makeTree } from "./trees.js";
+import { makeTree, removeTempDirs } from "./trees.js";
 import { type WorkerProcess, startWorkers } from "./worker-process.js";
 
 /**
@@ -26,6 +26,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   await Promise.all(running.map((w) => w.stop()));
+  removeTempDirs();
 });
 
 const queueFor = (name: string) => `${redisUrl()}/0?queue=${name}-${randomBytes(3).toString("hex")}`;

@@ -11,7 +11,7 @@ import { BULL_PREFIX } from "../src/bull-settings.js";
 import { JOB_NAME, WIRE_VERSION, type BatchJobData } from "../src/job-data.js";
 import { parseQueueUrl } from "../src/redis-url.js";
 import { createBucket, redisUrl, s3Server } from "./servers.js";
-import { makeTree, tempDir } from "./trees.js";
+import { makeTree, tempDir, removeTempDirs } from "./trees.js";
 import { type WorkerProcess, startWorkers } from "./worker-process.js";
 
 /** Runs that end early: a coordinator that is gone, a run that is interrupted. */
@@ -27,6 +27,7 @@ beforeEach(() => {
 afterAll(async () => {
   await Promise.all(running.map((w) => w.stop()));
   redis?.disconnect();
+  removeTempDirs();
 });
 
 const queueFor = (name: string) => `${redisUrl()}/0?queue=${name}-${randomBytes(3).toString("hex")}`;

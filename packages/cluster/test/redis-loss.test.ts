@@ -5,7 +5,7 @@ import path from "node:path";
 import { sync } from "@ferry/sdk";
 import { afterAll, expect, it } from "vitest";
 import { redisUrl } from "./servers.js";
-import { makeTree, tempDir } from "./trees.js";
+import { makeTree, tempDir, removeTempDirs } from "./trees.js";
 import { type WorkerProcess, startWorkers } from "./worker-process.js";
 
 /**
@@ -21,6 +21,7 @@ afterAll(async () => {
   redis?.kill("SIGCONT");
   redis?.kill("SIGKILL");
   for (const w of workers) w.child.kill("SIGKILL");
+  removeTempDirs();
 });
 
 async function freePort(): Promise<number> {

@@ -4,7 +4,7 @@ import { sync } from "@ferry/sdk";
 import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createBucket, redisUrl, s3Server } from "./servers.js";
-import { makeTree } from "./trees.js";
+import { makeTree, removeTempDirs } from "./trees.js";
 import { type WorkerProcess, startWorkers } from "./worker-process.js";
 
 /**
@@ -34,6 +34,7 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await admin?.call("ACL", "DELUSER", USER).catch(() => {});
   admin?.disconnect();
+  removeTempDirs();
 });
 
 describe("secrets", () => {

@@ -3,9 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+const created: string[] = [];
+
+/** Removes every folder makeTree/tempDir made (call in afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** A local tree of `count` small files spread over folders; bodies differ in size and content. */
 export function makeTree(count: number, options: { minSize?: number; maxSize?: number; dir?: string } = {}): string {
-  const root = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "ferry-cluster-src-"));
+  const root = options.dir ?? tempDir("ferry-cluster-src-");
   const min = options.minSize ?? 1;
   const max = options.maxSize ?? 2048;
   for (let i = 0; i < count; i++) {
@@ -19,5 +26,7 @@ export function makeTree(count: number, options: { minSize?: number; maxSize?: n
 }
 
 export function tempDir(prefix = "ferry-cluster-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }

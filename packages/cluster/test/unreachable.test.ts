@@ -4,9 +4,11 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openLocation, sync } from "@ferry/sdk";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { probeQueue, runWorker } from "../src/index.js";
-import { makeTree, tempDir } from "./trees.js";
+import { makeTree, tempDir, removeTempDirs } from "./trees.js";
+
+afterAll(() => removeTempDirs());
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -12,7 +12,6 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { cacheState, ensureBinaries, machine, settle } from "../src/env.mjs";
-import { haveGnuTime } from "../src/measure.mjs";
 import { formatRemoteTarget, runRemoteTarget } from "../src/remote-fs-run.mjs";
 import { DEFAULT_REMOTE_TOOLS, REMOTE_TOOLS, REPO_ROOT, resolveRemoteTools, serversFromEnv } from "../src/remote-fs-tools.mjs";
 import { describeTree, parseSize, writeTree } from "../src/remote-fs-tree.mjs";
@@ -67,7 +66,6 @@ const fail = (msg, code = 2) => {
   console.error(`bench-remote-fs: ${msg}`);
   process.exit(code);
 };
-
 
 function formatResults(results) {
   const m = results.meta.machine;
@@ -135,7 +133,7 @@ writeTree(src, spec);
 settle();
 
 const results = {
-  meta: { date: new Date().toISOString(), tree: { ...spec, desc: treeDesc }, repeat, machine: machine(), gnuTime: haveGnuTime(), pageCache: cacheState() },
+  meta: { date: new Date().toISOString(), tree: { ...spec, desc: treeDesc }, repeat, machine: machine(), gnuTime: fs.existsSync("/usr/bin/time"), pageCache: cacheState() },
   targets: [],
 };
 const titles = {

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { settle } from "./env.mjs";
-import { measure } from "./measure.mjs";
+import { measureCommand as measure } from "./remote-fs-measure.mjs";
 import { fmtMB, fmtRatio, fmtSec, median } from "./report.mjs";
 import { newestProfile, summarizeProfile, formatProfile } from "./remote-fs-profile.mjs";
 import { verifyCopy } from "./remote-fs-tree.mjs";
