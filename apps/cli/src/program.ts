@@ -18,6 +18,7 @@ import {
   BISYNC_FLAGS,
   CHECK_FLAGS,
   CLUSTER_FLAGS,
+  WORKER_FLAGS,
   COMPARE_FLAGS,
   DELETE_FLAGS,
   FILTER_FLAGS,
@@ -182,8 +183,8 @@ export function buildProgram(env: CommandEnv, setExitCode: (code: number) => voi
     name: "worker",
     args: [],
     summary: "execute distributed sync jobs from a Redis queue (needs @ferry/cluster)",
-    flags: [...pick(CLUSTER_FLAGS, ["queue"]), ...pick(TRANSFER_FLAGS, ["transfers", "bwlimit", "tpslimit"]), ...LOCATION_FLAGS, ...pick(OUTPUT_FLAGS, ["json", "quiet", "verbose", "debug", "config"])],
-    examples: ["ferry worker --queue redis://10.0.0.5:6379", "FERRY_QUEUE=redis://redis:6379 ferry worker"],
+    flags: [...pick(CLUSTER_FLAGS, ["queue"]), ...WORKER_FLAGS, ...pick(TRANSFER_FLAGS, ["transfers", "bwlimit", "tpslimit"]), ...LOCATION_FLAGS, ...pick(OUTPUT_FLAGS, ["json", "quiet", "verbose", "debug", "config"])],
+    examples: ["ferry worker --queue redis://10.0.0.5:6379 --concurrency 4", "FERRY_QUEUE=redis://redis:6379 ferry worker"],
     run: (_args, flags) => runWorker(flags, env),
   });
   define({

@@ -6,6 +6,7 @@ import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { adapterOptions } from "../flags/adapter-options.js";
 import { clusterSettings } from "../flags/cluster.js";
+import { integerValue } from "../flags/value-parsers.js";
 import type { FlagValues } from "../flags/flag-values.js";
 import { outputSettings } from "../flags/output.js";
 import { transferSettings } from "../flags/transfer.js";
@@ -73,6 +74,7 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
       env: env.io.env,
       adapterOptions: adapterOptions(flags, env.scrubber),
       ...(remotes ? { remotes } : {}),
+      ...(flags.has("concurrency") ? { concurrency: integerValue(flags.str("concurrency")!, flags.given("concurrency"), 1) } : {}),
       ...(transfer.transfers !== undefined ? { transfers: transfer.transfers } : {}),
       ...(transfer.bwlimit !== undefined ? { bwlimit: transfer.bwlimit } : {}),
       ...(transfer.tpslimit !== undefined ? { tpslimit: transfer.tpslimit } : {}),

@@ -175,6 +175,9 @@ export const CLUSTER_FLAGS = f("cluster", [
   { name: "batch-bytes", value: "<size>", description: "bytes per queued batch" },
 ]);
 
+/** `ferry worker` only (a sync's parallelism is --transfers) */
+export const WORKER_FLAGS = f("cluster", [{ name: "concurrency", value: "<n>", description: "batches this worker runs at once (default 2)" }]);
+
 export const CHECK_FLAGS = f("compare", [{ name: "check-all", description: "compare the bytes of every pair" }]);
 
 export const ALL_FLAGS: FlagSpec[] = [
@@ -190,6 +193,7 @@ export const ALL_FLAGS: FlagSpec[] = [
   ...MODE_FLAGS,
   ...BISYNC_FLAGS,
   ...CLUSTER_FLAGS,
+  ...WORKER_FLAGS,
 ];
 
 /** `sftp-key-file` → `sftpKeyFile` (commander's attribute names and the SDK's option names). */
