@@ -26,7 +26,9 @@ export function lsLine(entry: Entry, format: LsFormat): string {
   const size = format.humanReadable ? formatBytes(entry.size) : String(entry.size);
   const etag = format.etags ? ` ${(entry.etag ?? "-").padEnd(34)}` : "";
   const link = entry.type === "symlink" && entry.target !== undefined ? ` -> ${entry.target}` : "";
-  return `${lsTime(entry.mtime)} ${size.padStart(10)}${etag} ${entry.key}${link}`;
+  // object-store listings carry the upload time, not the kept mtime (that needs a HEAD per
+  // key); aws s3 ls shows the upload time too
+  return `${lsTime(entry.mtime ?? entry.lastModified)} ${size.padStart(10)}${etag} ${entry.key}${link}`;
 }
 
 export function lsJson(entry: Entry): Record<string, unknown> {
@@ -36,6 +38,7 @@ export function lsJson(entry: Entry): Record<string, unknown> {
     kind: entry.type ?? "file",
     size: entry.size,
     ...(entry.mtime !== undefined ? { mtime: new Date(entry.mtime).toISOString() } : {}),
+    ...(entry.lastModified !== undefined ? { lastModified: new Date(entry.lastModified).toISOString() } : {}),
     ...(entry.etag ? { etag: entry.etag } : {}),
     ...(entry.hashes && Object.keys(entry.hashes).length > 0 ? { hashes: entry.hashes } : {}),
     ...(entry.target !== undefined ? { target: entry.target } : {}),
