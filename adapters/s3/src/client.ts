@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import type { S3AdapterOptions } from "./options.js";
+import type { Agents } from "./signed-put.js";
 
 /**
  * Builds the S3Client for a location and says who it is (identity, display endpoint, secrets
@@ -25,6 +26,8 @@ export interface ClientSetup {
   secrets: string[];
   /** true when this adapter created the client (and so should destroy it on close) */
   owned: boolean;
+  /** the client's keep-alive agents, when this adapter created the client */
+  agents?: Agents;
 }
 
 const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -48,6 +51,10 @@ export function setupClient(o: S3AdapterOptions): ClientSetup {
   const maxSockets = o.maxSockets !== undefined && o.maxSockets > 0 ? o.maxSockets : 64;
   const endpoint = o.endpoint?.replace(/\/+$/, "");
   const region = o.region ?? (endpoint ? "us-east-1" : undefined);
+  const agents: Agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000 }),
+    https: new https.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000 }),
+  };
   const config: S3ClientConfig = {
     forcePathStyle: o.forcePathStyle ?? endpoint !== undefined,
     followRegionRedirects: true,
@@ -55,8 +62,8 @@ export function setupClient(o: S3AdapterOptions): ClientSetup {
     responseChecksumValidation: "WHEN_REQUIRED",
     logger: SILENT_LOGGER,
     requestHandler: {
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000 }),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
       connectionTimeout: 10_000,
       logger: SILENT_LOGGER,
     },
@@ -68,7 +75,7 @@ export function setupClient(o: S3AdapterOptions): ClientSetup {
   if (o.maxAttempts !== undefined) config.maxAttempts = o.maxAttempts;
 
   const display = endpoint ?? `s3.amazonaws.com${region ? ` (${region})` : ""}`;
-  return { client: new S3Client(config), endpoint: display, identity: o.identity ?? deriveIdentity(endpoint, o), secrets, owned: true };
+  return { client: new S3Client(config), endpoint: display, identity: o.identity ?? deriveIdentity(endpoint, o), secrets, owned: true, agents };
 }
 
 /**

@@ -28,6 +28,7 @@ import { describeSdkError, isConnectionFailure, toS3Error, type S3ErrorContext }
 import { md5FromEtag, unquoteEtag } from "./etag.js";
 import { listObjects } from "./listing.js";
 import { S3_LIMITS, resolveTuning, type S3AdapterOptions, type S3Tuning } from "./options.js";
+import { SignedPut } from "./signed-put.js";
 import { uploadObject } from "./upload.js";
 
 /** rclone's metadata key for the whole-object MD5 of multipart uploads (base64). */
@@ -70,6 +71,7 @@ export class S3Adapter implements Adapter {
   readonly client: S3Client;
   private readonly setup: ClientSetup;
   private readonly tuning: S3Tuning;
+  private readonly signedPut: SignedPut | undefined;
 
   constructor(options: S3AdapterOptions) {
     if (!options.bucket || options.bucket.includes("/")) {
@@ -85,6 +87,8 @@ export class S3Adapter implements Adapter {
     this.setup = setupClient(options);
     this.client = this.setup.client;
     this.identity = this.setup.identity;
+    // small objects skip the SDK's per-request cost; only on our own client, whose agents we know
+    this.signedPut = options.fastPut !== false && this.setup.agents ? new SignedPut(this.client, this.setup.agents) : undefined;
   }
 
   /**
@@ -196,6 +200,7 @@ export class S3Adapter implements Adapter {
         concurrency: options.partConcurrency ?? this.tuning.partConcurrency,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(this.signedPut ? { signedPut: this.signedPut } : {}),
       });
       const etag = unquoteEtag(res.etag);
       const result: WriteResult = { size: res.size };

@@ -4,6 +4,7 @@ import { PutObjectCommand, UploadPartCommand, type S3Client } from "@aws-sdk/cli
 import type { ObjectAttributes } from "./attributes.js";
 import { runMultipartUpload, type PartJob } from "./multipart.js";
 import { fitPartSize } from "./part-size.js";
+import type { SignedPut } from "./signed-put.js";
 
 export interface UploadRequest {
   bucket: string;
@@ -16,6 +17,8 @@ export interface UploadRequest {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (bytes: number) => void;
+  /** sends single-part PutObjects without the SDK (see signed-put.ts) */
+  signedPut?: SignedPut;
 }
 
 export interface UploadResult {
@@ -59,6 +62,10 @@ function abortError(signal: AbortSignal | undefined): Error {
 
 async function putSmall(client: S3Client, data: Buffer, req: UploadRequest): Promise<UploadResult> {
   const md5 = createHash("md5").update(data);
+  if (req.signedPut) {
+    const etag = await req.signedPut.put({ bucket: req.bucket, key: req.key, body: data, md5Base64: md5.copy().digest("base64"), attributes: req.attributes, signal: req.signal });
+    return { etag, size: data.length, md5: md5.digest("hex") };
+  }
   const res = await client.send(
     new PutObjectCommand({
       Bucket: req.bucket,

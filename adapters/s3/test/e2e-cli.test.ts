@@ -317,7 +317,7 @@ describe("ferry CLI ↔ S3 (built binary, s3rver)", () => {
     await syncJson(["misc", dst]);
     const ls = await ferry(["ls", dst, "-R"]);
     expect(ls.code, ls.stderr).toBe(0);
-    expect(lines(ls.stdout).map((l) => l.trim().replace(/^.*?\d+ /, ""))).toEqual(["a.txt", "sp ace/b+c#d.txt", "ü/e.txt"]);
+    expect(lines(ls.stdout).map((l) => l.trim().replace(/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)?\s*\d+ /, ""))).toEqual(["a.txt", "sp ace/b+c#d.txt", "ü/e.txt"]);
     const lsJson = await ferry(["ls", dst, "-R", "--json"]);
     expect(ofType(lsJson, "entry").map((e) => [e.key, e.size])).toEqual([
       ["a.txt", 5],

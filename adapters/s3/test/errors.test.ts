@@ -108,6 +108,10 @@ describe("S3 error mapping against the server", () => {
     expect(list.code).toBe("Transient");
     expect(list.retryable).toBe(true);
     expectNoSecret(list);
+    const write = await failure(adapter.write("k", bodyOf(Buffer.from("x")), { size: 1 }));
+    expect(write.code).toBe("Transient");
+    expect(write.message).toContain(`http://127.0.0.1:${port}`);
+    expectNoSecret(write);
     await adapter.close();
   });
 

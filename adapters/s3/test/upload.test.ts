@@ -38,12 +38,15 @@ async function pendingUploads(): Promise<string[]> {
 const small = { multipartThreshold: 5 * MiB, multipartChunkSize: 5 * MiB, partConcurrency: 2 };
 
 describe("S3 writes", () => {
-  it("sends a body below the threshold as one PutObject with the mtime in metadata", async () => {
-    const adapter = testAdapter(bucket, { prefix: "put/" });
+  it.each([
+    ["signed directly", {}, []],
+    ["through the SDK (fastPut: false)", { fastPut: false }, ["PutObjectCommand"]],
+  ])("sends a body below the threshold as one PutObject with the mtime in metadata, %s", async (_, extra, sdkCommands) => {
+    const adapter = testAdapter(bucket, { prefix: "put/", ...extra });
     const commands = recordCommands(adapter.client);
     const data = randomData(100_000);
     const res = await adapter.write("one.bin", bodyOf(data), { size: data.length, mtime: 1_700_000_000_123.5 });
-    expect(commands).toEqual(["PutObjectCommand"]);
+    expect(commands).toEqual(sdkCommands);
     expect(res).toMatchObject({ size: data.length, etag: md5hex(data), hashes: { md5: md5hex(data) } });
     const head = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: "put/one.bin" }));
     expect(head.Metadata).toEqual({ mtime: "1700000000.124" });
@@ -80,7 +83,31 @@ describe("S3 writes", () => {
     const adapter = testAdapter(bucket, { prefix: "mp/", ...small });
     const commands = recordCommands(adapter.client);
     await adapter.write("tiny-unknown.txt", bodyOf(Buffer.from("hello")), {});
+    // the direct PutObject: no SDK command, one object
+    expect(commands).toEqual([]);
+    expect((await adapter.stat("tiny-unknown.txt"))?.size).toBe(5);
+    await adapter.close();
+  });
+
+  it("sends small objects through a caller-supplied client's SDK stack (its middleware stays in effect)", async () => {
+    const client = rawClient();
+    const adapter = testAdapter(bucket, { prefix: "own/", client });
+    const commands = recordCommands(client);
+    await adapter.write("x.txt", bodyOf(Buffer.from("x")), { size: 1 });
     expect(commands).toEqual(["PutObjectCommand"]);
+    client.destroy();
+  });
+
+  it("direct PutObject: keys needing encoding round-trip, an aborted signal rejects with Aborted", async () => {
+    const adapter = testAdapter(bucket, { prefix: "enc/" });
+    const keys = ["sp ace/b+c#d.txt", "ü/e!'()*.txt", "q?x=1&y=%20", "😀"];
+    for (const key of keys) await adapter.write(key, bodyOf(Buffer.from(key)), { size: Buffer.byteLength(key), contentType: "text/plain" });
+    for (const key of keys) expect((await readAll(await adapter.read(key))).toString()).toBe(key);
+    expect((await adapter.stat(keys[0]!))?.contentType).toBe("text/plain");
+    const controller = new AbortController();
+    controller.abort();
+    await expect(adapter.write("aborted.txt", bodyOf(Buffer.from("x")), { size: 1 }, { signal: controller.signal })).rejects.toMatchObject({ code: "Aborted" });
+    expect(await adapter.stat("aborted.txt")).toBeUndefined();
     await adapter.close();
   });
 
