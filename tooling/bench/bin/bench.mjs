@@ -19,6 +19,7 @@ const USAGE = `usage: node tooling/bench/bin/bench.mjs [local|memory|all] [optio
   local            local→local: initial copy, no-op re-run, re-run after a 5% change (default)
   memory           peak RSS of a dry-run plan of 100k and 1M keys, memory→memory
   all              both
+  report FILE      print the tables of a --json file again
 
   --size small|full     tree sizes (default small; full = 20k×4KiB + 3×64MiB, and 100k files)
   --only a,b,…          tools: ${ALL_TOOLS.join(", ")} (default ${DEFAULT_TOOLS.join(",")})
@@ -64,6 +65,12 @@ const fail = (msg) => {
   console.error(`bench: ${msg}\n\n${USAGE}`);
   process.exit(2);
 };
+if (command === "report") {
+  if (positionals.length !== 2) fail("report needs the JSON file a run wrote with --json");
+  const saved = JSON.parse(fs.readFileSync(positionals[1], "utf8"));
+  console.log(render(saved));
+  process.exit(0);
+}
 if (!["local", "memory", "all"].includes(command) || positionals.length > 1) fail(`unknown command ${positionals.join(" ")}`);
 if (!["small", "full"].includes(opt.size)) fail(`--size must be small or full`);
 if (!["auto", "cli", "sdk"].includes(opt.ferry)) fail(`--ferry must be auto, cli or sdk`);
@@ -97,7 +104,6 @@ const results = {
 };
 
 const started = performance.now();
-const sections = [];
 
 if (command === "local" || command === "all") {
   const tools = resolveTools(toolNames, { missing, ferryMode: opt.ferry });
@@ -110,31 +116,38 @@ if (command === "local" || command === "all") {
   if (tools.every((t) => t.skip)) log("no tool can run");
   else {
     results.local = await runLocal({ size: opt.size, tools, repeat, workDir, keep: opt.keep, trees, log });
-    const names = tools.filter((t) => !t.skip).map((t) => t.name);
-    sections.push(...results.local.trees.map((t) => formatTree(t, names)));
-    const skipped = tools.filter((t) => t.skip);
-    if (skipped.length) sections.push(skipped.map((t) => `skipped ${t.name}: ${t.skip}`).join("\n"));
   }
 }
 
 if (command === "memory" || command === "all") {
   log(`memory: dry-run plans of ${keys.map((k) => k.toLocaleString("en-US")).join(", ")} keys`);
   results.memory = await runMemory({ keys, repeat, log });
-  sections.push(formatMemory(results.memory));
 }
 
 results.targets = evaluateTargets(results);
-if (results.targets.length) sections.push(formatTargets(results.targets));
 results.meta.seconds = Math.round((performance.now() - started) / 1000);
+console.log(render(results));
 
-const m = results.meta.machine;
-const header = [
-  `ferry bench — ${results.meta.date} — ${command}, size ${opt.size}, repeat ${repeat}${repeat > 1 ? " (medians)" : ""}`,
-  `machine: ${m.cpus} × ${m.cpuModel ?? "cpu"}, ${m.memGiB} GiB, Linux ${m.kernel}, node ${m.node}, load ${m.loadavg}`,
-  ...(results.meta.pageCache ? [`page cache: ${results.meta.pageCache}; wall = elapsed, cpu = user+sys, RSS = peak resident set (GNU time)`] : []),
-  ...(results.meta.tools ?? []).filter((t) => !t.skip).map((t) => `  ${t.name.padEnd(9)} ${t.version}`),
-];
-console.log(`\n${header.join("\n")}\n\n${sections.join("\n\n")}\n`);
+/** The whole report of a run (also of a saved --json file). */
+function render(results) {
+  const meta = results.meta;
+  const m = meta.machine;
+  const ran = (meta.tools ?? []).filter((t) => !t.skip);
+  const sections = [];
+  if (results.local) sections.push(...results.local.trees.map((t) => formatTree(t, ran.map((x) => x.name))));
+  const skipped = (meta.tools ?? []).filter((t) => t.skip);
+  if (skipped.length) sections.push(skipped.map((t) => `skipped ${t.name}: ${t.skip}`).join("\n"));
+  if (results.memory) sections.push(formatMemory(results.memory));
+  const targets = results.targets ?? evaluateTargets(results);
+  if (targets.length) sections.push(formatTargets(targets));
+  const header = [
+    `ferry bench — ${meta.date} — ${meta.command}, size ${meta.size}, repeat ${meta.repeat}${meta.repeat > 1 ? " (medians)" : ""}`,
+    `machine: ${m.cpus} × ${m.cpuModel ?? "cpu"}, ${m.memGiB} GiB, Linux ${m.kernel}, node ${m.node}, load ${m.loadavg} (at the start)`,
+    ...(meta.pageCache ? [`page cache: ${meta.pageCache}; wall = elapsed, cpu = user+sys, RSS = peak resident set (GNU time)`] : []),
+    ...ran.map((t) => `  ${t.name.padEnd(13)} ${t.version}`),
+  ];
+  return `\n${header.join("\n")}\n\n${sections.join("\n\n")}\n`;
+}
 
 if (opt.json) {
   fs.writeFileSync(opt.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -37,7 +37,7 @@ const usable = (r) => r && !r.skipped && r.wall !== undefined && !r.error;
  * @param {string[]} toolNames in display order
  */
 export function formatTree(tree, toolNames) {
-  const W = { tool: 10, wall: 9, cpu: 8, rss: 8 };
+  const W = { tool: Math.max(10, ...toolNames.map((n) => n.length + 2)), wall: 9, cpu: 8, rss: 8 };
   const phaseW = W.wall + W.cpu + W.rss + 2;
   const names = toolNames.filter((n) => tree.runs[n]);
   const lines = [];
