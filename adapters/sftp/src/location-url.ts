@@ -33,7 +33,11 @@ export function sftpOptionsFromUrl(url: URL, context: LocationContext): SftpOpti
 
   const portText = url.port;
   const port = portText ? Number(portText) : undefined;
-  const connections = setting("sftpConnections");
+  const connectionsText = setting("sftpConnections", "FERRY_SFTP_CONNECTIONS");
+  const connections = connectionsText === undefined ? undefined : Number(connectionsText);
+  // NaN or 0 would mean "no limit" further down: refuse it here instead
+  if (connections !== undefined && (!Number.isInteger(connections) || connections < 1))
+    throw new FerryError("Usage", `--sftp-connections must be a whole number of at least 1 (got ${JSON.stringify(connectionsText)})`);
   const links = options.links === true || options.links === "copy" ? "copy" : "follow";
 
   return {
@@ -47,7 +51,7 @@ export function sftpOptionsFromUrl(url: URL, context: LocationContext): SftpOpti
     ...(setting("sftpKnownHosts", "FERRY_SFTP_KNOWN_HOSTS") ? { knownHostsFile: expandHome(setting("sftpKnownHosts", "FERRY_SFTP_KNOWN_HOSTS")!) } : {}),
     insecureHostKey: truthy(options.sftpInsecureHostKey ?? env.FERRY_SFTP_INSECURE_HOST_KEY),
     root: rootOf(url),
-    ...(connections ? { connections: Number(connections) } : {}),
+    ...(connections !== undefined ? { connections } : {}),
     links,
   };
 }
