@@ -52,6 +52,8 @@ export function sftpOptionsFromUrl(url: URL, context: LocationContext): SftpOpti
     insecureHostKey: truthy(options.sftpInsecureHostKey ?? env.FERRY_SFTP_INSECURE_HOST_KEY),
     root: rootOf(url),
     ...(connections !== undefined ? { connections } : {}),
+    // --fsync=false: skip the fsync@openssh.com request before the rename
+    ...(options.fsync === false ? { fsync: false } : {}),
     links,
   };
 }

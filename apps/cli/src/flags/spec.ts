@@ -89,6 +89,7 @@ export const LOCATION_FLAGS = f("location", [
   { name: "links", short: "l", description: "copy symlinks as symlinks (default: follow them)" },
   { name: "perms", description: "keep POSIX permission bits" },
   { name: "dirs", description: "create empty directories" },
+  { name: "fsync", value: "[bool]", optionalValue: true, description: "flush each written file to disk before renaming it into place (local, sftp; default on; =false trades power-loss safety for speed, like rclone)" },
 ]);
 
 export const FILTER_FLAGS = f("filter", [
