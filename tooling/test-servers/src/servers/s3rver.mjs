@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { freePort, waitForPort } from "../ports.mjs";
+import { spawnGroup } from "../process-group.mjs";
 
 /**
  * s3rver (npm) as the S3 test server. It runs as its own child process rather than in-process so
@@ -30,6 +30,7 @@ export async function start({ dir, log }) {
   const server = spawnGroup(
     process.execPath,
     ["--openssl-legacy-provider", "--require", preload, bin, "--directory", dataDir, "--address", "127.0.0.1", "--port", String(port), "--silent"],
+    {},
     log,
   );
   try {
@@ -47,52 +48,6 @@ export async function start({ dir, log }) {
       FERRY_TEST_S3_REGION: "us-east-1",
     },
     stop: () => server.stop(),
-  };
-}
-
-/**
- * Spawns `cmd` as the leader of its own process group so stop() reaches anything it forks,
- * keeps the last lines of its output for error messages, and stops it by signalling the
- * whole group: SIGTERM, then SIGKILL if it has not exited within a few seconds.
- */
-function spawnGroup(cmd, args, log) {
-  const child = spawn(cmd, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-2000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const tail = () => (output.trim() ? `: ${output.trim().split("\n").slice(-5).join(" | ")}` : "");
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
-  let running = true;
-  let stopping = false;
-  exited.then((code) => {
-    running = false;
-    // a server dying under the tests explains the failures that follow; say so
-    if (!stopping) log(`exited unexpectedly (${code})${tail()}`);
-  });
-  const signalGroup = (sig) => {
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      // the group is already gone
-    }
-  };
-  return {
-    exited,
-    tail,
-    async stop() {
-      if (!running) return;
-      stopping = true;
-      signalGroup("SIGTERM");
-      const timer = setTimeout(() => {
-        log("did not stop on SIGTERM; killing");
-        signalGroup("SIGKILL");
-      }, 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
   };
 }
 
