@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
+import { BodyReader } from "@ferry/core";
 import type { BlockBlobClient } from "@azure/storage-blob";
 import type { BlobAttributes } from "./attributes.js";
 import { fitBlockSize } from "./options.js";
@@ -117,70 +118,4 @@ function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error && reason.name === "AbortError") return reason;
   return Object.assign(new Error("the write was aborted"), { name: "AbortError", cause: reason });
-}
-
-/**
- * Pulls a body through one async iterator (so a head read for the size decision is not lost),
- * counts bytes for progress, and cuts the stream into fixed-size blocks.
- */
-class BodyReader {
-  private readonly iterator: AsyncIterator<unknown>;
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
-  private consumed = 0;
-  private ended = false;
-
-  constructor(
-    private readonly body: Readable,
-    private readonly onProgress?: (bytes: number) => void,
-  ) {
-    this.iterator = body[Symbol.asyncIterator]();
-  }
-
-  private async pull(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    const { value, done } = await this.iterator.next();
-    if (done) {
-      this.ended = true;
-      return;
-    }
-    const chunk = typeof value === "string" ? Buffer.from(value) : Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array);
-    this.buffered.push(chunk);
-    this.bufferedBytes += chunk.length;
-    this.consumed += chunk.length;
-    this.onProgress?.(this.consumed);
-  }
-
-  /** Reads until `bytes` are buffered or the body ends; true when it ended. */
-  async fill(bytes: number, signal?: AbortSignal): Promise<boolean> {
-    while (!this.ended && this.bufferedBytes < bytes) await this.pull(signal);
-    return this.ended;
-  }
-
-  take(): Buffer[] {
-    const out = this.buffered;
-    this.buffered = [];
-    this.bufferedBytes = 0;
-    return out;
-  }
-
-  async *parts(size: number, head: Buffer[], signal?: AbortSignal): AsyncGenerator<Buffer> {
-    this.buffered = [...head, ...this.buffered];
-    this.bufferedBytes = this.buffered.reduce((n, b) => n + b.length, 0);
-    for (;;) {
-      while (!this.ended && this.bufferedBytes < size) await this.pull(signal);
-      if (this.bufferedBytes === 0) return;
-      const all = Buffer.concat(this.take());
-      const part = all.subarray(0, Math.min(size, all.length));
-      if (all.length > part.length) {
-        this.buffered = [all.subarray(part.length)];
-        this.bufferedBytes = all.length - part.length;
-      }
-      yield part;
-    }
-  }
-
-  release(): void {
-    if (!this.ended) this.body.destroy();
-  }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
+import { BodyReader } from "@ferry/core";
 import { PutObjectCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ObjectAttributes } from "./attributes.js";
 import { runMultipartUpload, type PartJob } from "./multipart.js";
@@ -84,7 +85,7 @@ async function putMultipart(client: S3Client, reader: BodyReader, head: Buffer[]
   const partSize = fitPartSize(req.size, req.chunkSize);
   let total = 0;
   async function* jobs(): AsyncGenerator<PartJob> {
-    for await (const part of reader.parts(partSize, head, req.signal)) {
+    for await (const part of reader.parts(partSize, head, req.signal, { atLeastOnePart: true })) {
       total += part.length;
       yield (uploadId, partNumber, signal) => uploadPart(client, req, uploadId, partNumber, part, signal);
     }
@@ -113,77 +114,4 @@ async function uploadPart(client: S3Client, req: UploadRequest, uploadId: string
   );
   if (!res.ETag) throw new Error(`UploadPart ${partNumber} returned no ETag`);
   return res.ETag;
-}
-
-/**
- * Pulls a body through one async iterator (so reading a head and then the rest never loses or
- * re-reads bytes), counts the bytes for progress, and cuts the stream into fixed-size parts.
- */
-class BodyReader {
-  private readonly iterator: AsyncIterator<unknown>;
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
-  private consumed = 0;
-  private ended = false;
-
-  constructor(
-    private readonly body: Readable,
-    private readonly onProgress?: (bytes: number) => void,
-  ) {
-    this.iterator = body[Symbol.asyncIterator]();
-  }
-
-  private async pull(signal?: AbortSignal): Promise<boolean> {
-    signal?.throwIfAborted();
-    const { value, done } = await this.iterator.next();
-    if (done) {
-      this.ended = true;
-      return false;
-    }
-    const chunk = typeof value === "string" ? Buffer.from(value) : Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array);
-    this.buffered.push(chunk);
-    this.bufferedBytes += chunk.length;
-    this.consumed += chunk.length;
-    this.onProgress?.(this.consumed);
-    return true;
-  }
-
-  /** Reads until `bytes` are buffered or the body ends; true when it ended. */
-  async fill(bytes: number, signal?: AbortSignal): Promise<boolean> {
-    while (!this.ended && this.bufferedBytes < bytes) await this.pull(signal);
-    return this.ended;
-  }
-
-  take(): Buffer[] {
-    const out = this.buffered;
-    this.buffered = [];
-    this.bufferedBytes = 0;
-    return out;
-  }
-
-  /** Exactly `size`-byte parts (the last may be shorter), starting with `head`. */
-  async *parts(size: number, head: Buffer[], signal?: AbortSignal): AsyncGenerator<Buffer> {
-    this.buffered = [...head, ...this.buffered];
-    this.bufferedBytes = this.buffered.reduce((n, b) => n + b.length, 0);
-    let yielded = false;
-    for (;;) {
-      while (!this.ended && this.bufferedBytes < size) await this.pull(signal);
-      if (this.bufferedBytes === 0) break;
-      const all = Buffer.concat(this.take());
-      const part = all.subarray(0, Math.min(size, all.length));
-      if (all.length > part.length) {
-        this.buffered = [all.subarray(part.length)];
-        this.bufferedBytes = all.length - part.length;
-      }
-      yielded = true;
-      yield part;
-    }
-    // S3 needs at least one part, even for a body that turned out empty
-    if (!yielded) yield Buffer.alloc(0);
-  }
-
-  /** Stops reading: lets the body's producer clean up if we did not reach the end. */
-  release(): void {
-    if (!this.ended) this.body.destroy();
-  }
 }

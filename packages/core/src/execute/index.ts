@@ -7,3 +7,4 @@ export * from "./backup.js";
 export * from "./deletes.js";
 export * from "./guards.js";
 export * from "./run.js";
+export * from "./body-reader.js";
