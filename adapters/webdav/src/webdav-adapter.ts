@@ -28,6 +28,8 @@ const UNKEPT: ReadonlyArray<keyof WriteMeta> = ["cacheControl", "contentDisposit
 
 const TEMP_NAME = /^\.ferry-[0-9a-f]{12}\.tmp$/;
 const KNOWN_COLLECTIONS_LIMIT = 10_000;
+/** Delays between the repeated DELETEs of a failed upload's temporary (see removeLeftover). */
+const LEFTOVER_RETRY_MS = [300, 1_000, 3_000];
 
 function statusOf(e: unknown): number | undefined {
   const s = (e as { status?: unknown } | null)?.status;
@@ -50,6 +52,8 @@ export class WebdavAdapter implements Adapter {
   private readonly listConcurrency: number;
   private readonly knownCollections = new Set<string>();
   private readonly creatingCollections = new Map<string, Promise<void>>();
+  /** Failed uploads' temporaries still to be deleted again: url → run-it-now. */
+  private readonly leftovers = new Map<string, () => Promise<unknown>>();
 
   constructor(options: WebdavOptions) {
     let base: URL;
@@ -229,13 +233,23 @@ export class WebdavAdapter implements Adapter {
 
   /**
    * Best-effort removal after a failed upload. A server may still be handling the aborted PUT
-   * and create the file just after our DELETE found nothing, so a 404 is tried once more a
-   * little later (in the background). Listings hide temporary names either way.
+   * (rclone's, for one, creates or finishes the file after the connection dropped), so the DELETE
+   * is repeated a few times over the next seconds in the background, and `close()` runs any
+   * still-pending repeat at once. Listings hide temporary names either way.
    */
   private async removeLeftover(key: string): Promise<void> {
     const url = this.session.url(key);
     const remove = () => this.session.request("DELETE", url, { accept: [404] }).then((r) => (discard(r), r.status), () => 0);
-    if ((await remove()) === 404) setTimeout(() => void remove(), 500).unref();
+    await remove();
+    let delays = [...LEFTOVER_RETRY_MS];
+    const next = () => {
+      const delay = delays.shift();
+      if (delay === undefined) return void this.leftovers.delete(url);
+      const timer = setTimeout(() => void remove().then(next), delay);
+      timer.unref();
+      this.leftovers.set(url, () => (clearTimeout(timer), (delays = []), remove()));
+    };
+    next();
   }
 
   /** Catches a digest re-authentication that re-sent an upload without its (used-up) body. */
@@ -381,6 +395,8 @@ export class WebdavAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.leftovers.values()].map((now) => now()));
+    this.leftovers.clear();
     this.session.close();
   }
 

@@ -115,7 +115,7 @@ for (const server of ["rclone", "node"] as ServerName[]) {
       expect((await collect(a)).map((x) => x.key)).toEqual(["keep.bin"]);
       // the temporary is removed, not just hidden (possibly a moment later: the server may still
       // be handling the aborted upload)
-      for (let i = 0; i < 30 && fs.readdirSync(onDisk(server, "atomic")).length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && fs.readdirSync(onDisk(server, "atomic")).length > 1; i++) await new Promise((r) => setTimeout(r, 100));
       expect(fs.readdirSync(onDisk(server, "atomic"))).toEqual(["keep.bin"]);
     });
 
