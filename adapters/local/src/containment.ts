@@ -23,6 +23,8 @@ export class RootGuard {
   private realRootPromise: Promise<string> | undefined;
   private readonly checkedParents = new Set<string>();
   private readonly plainDirectories = new Map<string, boolean>();
+  /** ensureDirectory calls under way: the many writes into one new directory share one check */
+  private readonly ensuring = new Map<string, Promise<string>>();
 
   constructor(readonly root: string) {}
 
@@ -86,6 +88,25 @@ export class RootGuard {
     }
     const path = this.pathOf(dirKey);
     if (this.checkedParents.has(dirKey)) return path;
+    const underWay = this.ensuring.get(dirKey);
+    if (underWay) {
+      // a failure is not shared: this key tries on its own, so its error names it
+      const shared = await underWay.then(
+        (p) => p,
+        () => undefined,
+      );
+      if (shared !== undefined) return shared;
+    }
+    const attempt = this.createDirectory(dirKey, path, forKey);
+    this.ensuring.set(dirKey, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.ensuring.get(dirKey) === attempt) this.ensuring.delete(dirKey);
+    }
+  }
+
+  private async createDirectory(dirKey: string, path: string, forKey: string): Promise<string> {
     // find the deepest directory that exists, check it, then create the rest below it
     let existing = dirKey;
     for (;;) {

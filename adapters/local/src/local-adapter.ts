@@ -25,7 +25,8 @@ import { LOCAL_HASHES, hashFile, isLocalHash } from "./content-hash.js";
 import type { LinkPolicy } from "./directory-reader.js";
 import { directoryEntry, fileEntry, symlinkEntry } from "./entries.js";
 import { ADAPTER, errnoOf, fsError, fsErrorForExisting, throwIfAborted } from "./fs-errors.js";
-import { isTempName, sweepStaleTempFiles, sweepStaleTempFilesUnder, STALE_TEMP_MS } from "./temp-files.js";
+import { CopyFailure, sharedCopyPool, type CopyOutcome } from "./copy-pool.js";
+import { isTempName, tempNameFor, sweepStaleTempFiles, sweepStaleTempFilesUnder, STALE_TEMP_MS } from "./temp-files.js";
 import { walkSorted } from "./walk.js";
 
 export interface LocalOptions {
@@ -249,33 +250,38 @@ export class LocalAdapter implements Adapter {
       this.guard.fileKey(key);
       throwIfAborted(options.signal, "copy", key);
       const sourcePath = source.guard.pathOf(sourceKey);
-      let sourceStats;
-      try {
-        sourceStats = source.links === "copy" ? await lstat(sourcePath) : await stat(sourcePath);
-      } catch (e) {
-        throw fsErrorForExisting(e, "copy", sourceKey);
-      }
-      const attributes = this.attributes({ ...meta, mtime: meta.mtime ?? sourceStats.mtimeMs, mode: meta.mode ?? sourceStats.mode });
       const target = await this.commitTarget(key);
-      if (sourceStats.isSymbolicLink()) {
-        const linkTarget = await readlink(sourcePath);
-        if (!this.capabilities.symlinks) this.refuse("symlinkTarget", key);
-        await writeSymlinkAtomically(target, linkTarget, attributes);
-        return { size: sourceStats.size, mtime: attributes.mtime };
-      }
-      if (!sourceStats.isFile()) throw new FerryError("NotFound", `cannot copy ${JSON.stringify(sourceKey)}: not a file`, { adapter: ADAPTER, key: sourceKey });
+      let outcome: CopyOutcome;
       try {
-        await copyFileAtomically(sourcePath, target, attributes);
+        outcome = await sharedCopyPool().copy({
+          source: sourcePath,
+          noFollow: source.links === "copy",
+          temp: join(target.directory, tempNameFor(target.name)),
+          final: join(target.directory, target.name),
+          ...(meta.mtime !== undefined ? { mtime: meta.mtime } : {}),
+          ...(this.perms && meta.mode !== undefined ? { mode: meta.mode & 0o7777 } : {}),
+          fsync: this.fsync,
+        });
       } catch (e) {
-        // the source vanished since it was stat'ed
-        if (errnoOf(e) === "ENOENT") throw fsErrorForExisting(e, "copy", sourceKey);
+        if (e instanceof CopyFailure && e.side === "source") throw fsErrorForExisting(e, "copy", sourceKey);
         throw e;
       }
-      options.onProgress?.(sourceStats.size);
-      return { size: sourceStats.size, mtime: attributes.mtime };
+      if (outcome.kind === "symlink") return await this.copySymlink(sourcePath, key, target, meta);
+      if (outcome.kind === "not-a-file") throw new FerryError("NotFound", `cannot copy ${JSON.stringify(sourceKey)}: not a file`, { adapter: ADAPTER, key: sourceKey });
+      options.onProgress?.(outcome.size);
+      return { size: outcome.size, mtime: outcome.mtime };
     } catch (e) {
       throw fsError(e, "copy", key);
     }
+  }
+
+  /** A symlink copied as a symlink (links: "copy"): its target text, not what it points to. */
+  private async copySymlink(sourcePath: string, key: string, target: CommitTarget, meta: WriteMeta): Promise<WriteResult> {
+    const stats = await lstat(sourcePath);
+    if (!this.capabilities.symlinks) this.refuse("symlinkTarget", key);
+    const attributes = this.attributes({ ...meta, mtime: meta.mtime ?? stats.mtimeMs, mode: meta.mode ?? stats.mode });
+    await writeSymlinkAtomically(target, await readlink(sourcePath), attributes);
+    return { size: stats.size, mtime: attributes.mtime };
   }
 
   async move(fromKey: string, toKey: string, options: OperationOptions = {}): Promise<void> {
