@@ -25,9 +25,9 @@ import { LOCAL_HASHES, hashFile, isLocalHash } from "./content-hash.js";
 import type { LinkPolicy } from "./directory-reader.js";
 import { directoryEntry, fileEntry, symlinkEntry } from "./entries.js";
 import { ADAPTER, errnoOf, fsError, fsErrorForExisting, throwIfAborted } from "./fs-errors.js";
-import { CopyFailure, sharedCopyPool, type CopyOutcome } from "./copy-pool.js";
+import { CopyFailure, copyPool, type CopyOutcome } from "./fs-worker-pool.js";
 import { isTempName, tempNameFor, sweepStaleTempFiles, sweepStaleTempFilesUnder, STALE_TEMP_MS } from "./temp-files.js";
-import { walkSorted } from "./walk.js";
+import { walkLocal } from "./walk-offload.js";
 
 export interface LocalOptions {
   /** the folder; relative paths resolve against the working directory */
@@ -99,7 +99,7 @@ export class LocalAdapter implements Adapter {
   }
 
   list(prefix = "", options: ListOptions = {}): AsyncIterable<Entry> {
-    return walkSorted(prefix, {
+    return walkLocal(prefix, {
       root: this.rootPath,
       links: this.links,
       dirs: this.dirs && options.dirs === true,
@@ -253,7 +253,8 @@ export class LocalAdapter implements Adapter {
       const target = await this.commitTarget(key);
       let outcome: CopyOutcome;
       try {
-        outcome = await sharedCopyPool().copy({
+        outcome = await copyPool().run({
+          op: "copy",
           source: sourcePath,
           noFollow: source.links === "copy",
           temp: join(target.directory, tempNameFor(target.name)),

@@ -59,3 +59,10 @@ describe("prefix helpers", () => {
     expect(normalizePrefix("")).toBe("");
   });
 });
+
+describe("keyProblem's quick scan agrees with the full rules", () => {
+  const valid = ["a", "a/", "a/b/c", ".hidden", "a/.b", "a/..b", "a/b..", "...", "a/.../b", "C:x", "ab:/c", "dir/sub/"];
+  const invalid = ["", "/", "/a", "a//b", "a//", ".", "..", "./a", "../a", "a/.", "a/..", "a/./b", "a/../b", "C:/x", "C:\\x", "a\\..\\b", "a\0b"];
+  it.each(valid)("%j is valid", (key) => expect(keyProblem(key)).toBeUndefined());
+  it.each(invalid)("%j is refused", (key) => expect(keyProblem(key)).toBeTypeOf("string"));
+});

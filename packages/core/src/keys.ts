@@ -6,6 +6,9 @@ import { FerryError } from "./errors.js";
  */
 export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return "empty key";
+  // every listed key passes through here (a 100k-key sync checks 100k+), so the common case is
+  // one allocation-free scan; only a key it finds suspicious gets the detailed checks below
+  if (!mayBeInvalid(key)) return undefined;
   if (key.includes("\0")) return "key contains NUL";
   if (key.startsWith("/")) return "absolute key";
   if (/^[A-Za-z]:[\\/]/.test(key)) return "absolute (drive) key";
@@ -23,6 +26,25 @@ export function keyProblem(key: string): string | undefined {
     if (seg === "" && i !== segments.length - 1) return "key has an empty segment";
   }
   return undefined;
+}
+
+/**
+ * False when the key is certainly valid: no NUL, no backslash, no ":" as second character (a
+ * drive), and no empty, "." or ".." segment except the trailing empty one of a directory marker.
+ */
+function mayBeInvalid(key: string): boolean {
+  const n = key.length;
+  let segmentStart = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? key.charCodeAt(i) : 0x2f;
+    if (c === 0 || c === 0x5c || (c === 0x3a && i === 1)) return true;
+    if (c !== 0x2f) continue;
+    const length = i - segmentStart;
+    if (length === 0 && i !== n) return true;
+    if ((length === 1 || length === 2) && key.charCodeAt(segmentStart) === 0x2e && (length === 1 || key.charCodeAt(segmentStart + 1) === 0x2e)) return true;
+    segmentStart = i + 1;
+  }
+  return false;
 }
 
 export function isValidKey(key: string): boolean {

@@ -81,7 +81,9 @@ export async function* planOneWay(input: OneWayPlanInput): AsyncGenerator<Action
     if (a) stats[foundKey]++;
     if (b) stats[foundOtherKey]++;
 
-    const invalid = (a && keyProblem(a.key)) || (b && keyProblem(b.key)) || keyProblem(pair.key);
+    // the merge pairs equal keys, so one check usually covers all three
+    const invalid =
+      keyProblem(pair.key) ?? (a && a.key !== pair.key ? keyProblem(a.key) : undefined) ?? (b && b.key !== pair.key ? keyProblem(b.key) : undefined);
     if (invalid) {
       stats.invalid++;
       input.warn?.(`skipping invalid key: ${invalid}`, pair.key);

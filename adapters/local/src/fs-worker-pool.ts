@@ -15,6 +15,7 @@ import { Worker } from "node:worker_threads";
  */
 
 export interface CopyJob {
+  op: "copy";
   /** absolute path of the source file */
   source: string;
   /** lstat instead of stat: a symlink is reported back, not followed */
@@ -48,6 +49,9 @@ export class CopyFailure extends Error {
     super(message);
   }
 }
+
+type Job = CopyJob;
+type Outcome<J extends Job> = CopyOutcome;
 
 interface Reply {
   id: number;
@@ -129,28 +133,20 @@ interface Lane {
 /** Jobs handed to a worker before its answers come back: it never waits for the next one. */
 const PIPELINE_DEPTH = 2;
 
-/**
- * Workers that wait on the disk (fsync, cold reads) overlap; past a few per core they only add
- * memory (each is an isolate of ~10 MB).
- */
-export function defaultCopyThreads(): number {
-  return Math.max(2, Math.min(8, availableParallelism() * 4));
-}
-
-export class CopyPool {
+export class FsWorkerPool {
   private readonly lanes: Lane[] = [];
-  private readonly queue: Array<CopyJob & { id: number }> = [];
+  private readonly queue: Array<Job & { id: number }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closed = false;
 
-  constructor(private readonly size: number = defaultCopyThreads()) {}
+  constructor(private readonly size: number) {}
 
-  copy(job: CopyJob): Promise<CopyOutcome> {
-    if (this.closed) return Promise.reject(new CopyFailure("the copy pool is closed", "ECANCELED", undefined, "target"));
+  run<J extends Job>(job: J): Promise<Outcome<J>> {
+    if (this.closed) return Promise.reject(new CopyFailure("the worker pool is closed", "ECANCELED", undefined, "target"));
     const id = this.nextId++;
-    return new Promise<CopyOutcome>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<Outcome<J>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending["resolve"], reject });
       this.queue.push({ ...job, id });
       this.pump();
     });
@@ -161,7 +157,7 @@ export class CopyPool {
     this.closed = true;
     const lanes = this.lanes.splice(0);
     await Promise.allSettled(lanes.map((lane) => lane.worker.terminate()));
-    this.failAll(new CopyFailure("the copy pool was closed", "ECANCELED", undefined, "target"));
+    this.failAll(new CopyFailure("the worker pool was closed", "ECANCELED", undefined, "target"));
   }
 
   private pump(): void {
@@ -228,10 +224,14 @@ export class CopyPool {
   }
 }
 
-let shared: CopyPool | undefined;
+let copies: FsWorkerPool | undefined;
 
-/** One pool per process, shared by every local adapter (its idle workers do not hold the process open). */
-export function sharedCopyPool(): CopyPool {
-  shared ??= new CopyPool();
-  return shared;
+/**
+ * Copy workers, shared by every local adapter of the process (idle workers do not hold it
+ * open). Copies wait on the disk (fsync, cold reads), so several per core overlap; past that
+ * they only add memory (each worker is an isolate of ~10 MB).
+ */
+export function copyPool(): FsWorkerPool {
+  copies ??= new FsWorkerPool(Math.max(2, Math.min(8, availableParallelism() * 4)));
+  return copies;
 }
