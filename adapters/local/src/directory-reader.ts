@@ -86,7 +86,9 @@ export async function readSortedDirectory(path: string, keyPrefix: string, conte
   // promise round trip through libuv's thread pool costs several times that on the main
   // thread (a 100k-file no-op sync spent ~3/4 of its time there, tooling/bench). It blocks
   // the loop for one directory's fan-out at a time; only symlink targets are read async.
-  const items = await Promise.all(candidates.map((d) => classify(path, keyPrefix, d, context)));
+  // only symlinks need a further (async) read; everything else is classified synchronously
+  const classified = candidates.map((d) => classify(path, keyPrefix, d, context));
+  const items = classified.some((c) => c instanceof Promise) ? await Promise.all(classified) : (classified as Array<WalkItem | undefined>);
   const kept: WalkItem[] = [];
   for (const item of items) {
     if (item && reachesPast(item.position, item.kind === "dir", startAfter)) kept.push(item);
@@ -94,7 +96,18 @@ export async function readSortedDirectory(path: string, keyPrefix: string, conte
   return kept.sort(byPosition);
 }
 
-async function classify(dir: string, keyPrefix: string, dirent: Dirent, context: ReadContext): Promise<WalkItem | undefined> {
+async function symlinkItem(path: string, name: string, key: string, stats: FileFacts): Promise<WalkItem | undefined> {
+  let target: string;
+  try {
+    target = await readlink(path);
+  } catch (e) {
+    if (errnoOf(e) === "ENOENT") return undefined;
+    throw fsError(e, "read the symlink", key);
+  }
+  return { name, key, position: key, kind: "symlink", stats, target };
+}
+
+function classify(dir: string, keyPrefix: string, dirent: Dirent, context: ReadContext): WalkItem | undefined | Promise<WalkItem | undefined> {
   const name = dirent.name;
   const key = keyPrefix + name;
   const path = join(dir, name);
@@ -112,16 +125,7 @@ async function classify(dir: string, keyPrefix: string, dirent: Dirent, context:
     if (errno === "ENOENT" || errno === "ENOTDIR") return undefined;
     throw fsError(e, "stat", key);
   }
-  if (stats.isSymbolicLink()) {
-    let target: string;
-    try {
-      target = await readlink(path);
-    } catch (e) {
-      if (errnoOf(e) === "ENOENT") return undefined;
-      throw fsError(e, "read the symlink", key);
-    }
-    return { name, key, position: key, kind: "symlink", stats: factsOf(stats), target };
-  }
+  if (stats.isSymbolicLink()) return symlinkItem(path, name, key, factsOf(stats));
   if (stats.isDirectory()) return { name, key, position: `${key}/`, kind: "dir", stats: factsOf(stats) };
   if (stats.isFile()) return { name, key, position: key, kind: "file", stats: factsOf(stats) };
   context.warn(`skipping ${specialKind(stats) ?? "special file"} ${JSON.stringify(key)}: only files${context.links === "copy" ? ", symlinks" : ""} and directories are synced`, key);

@@ -130,8 +130,11 @@ interface Lane {
   inFlight: Set<number>;
 }
 
-/** Jobs handed to a worker before its answers come back: it never waits for the next one. */
-const PIPELINE_DEPTH = 2;
+/**
+ * Jobs a worker holds at once: it never waits for the next one, and jobs that queued up while
+ * every worker was full go to it in one message.
+ */
+const PIPELINE_DEPTH = 3;
 
 export class FsWorkerPool {
   private readonly lanes: Lane[] = [];
@@ -164,7 +167,7 @@ export class FsWorkerPool {
     while (this.queue.length > 0) {
       const lane = this.freeLane();
       if (!lane) return;
-      const batch = this.queue.splice(0, 1);
+      const batch = this.queue.splice(0, PIPELINE_DEPTH - lane.inFlight.size);
       for (const job of batch) lane.inFlight.add(job.id);
       lane.worker.ref();
       lane.worker.postMessage(batch);
@@ -232,6 +235,6 @@ let copies: FsWorkerPool | undefined;
  * they only add memory (each worker is an isolate of ~10 MB).
  */
 export function copyPool(): FsWorkerPool {
-  copies ??= new FsWorkerPool(Math.max(2, Math.min(8, availableParallelism() * 4)));
+  copies ??= new FsWorkerPool(Math.max(2, Math.min(6, availableParallelism() * 3)));
   return copies;
 }

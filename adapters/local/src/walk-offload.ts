@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { FerryError, type Entry } from "@ferry/core";
+import { FerryError, batchedListing, type BatchedListing, type Entry } from "@ferry/core";
 import { ADAPTER, aborted } from "./fs-errors.js";
 import { walkSorted, type WalkOptions } from "./walk.js";
 import { decodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protocol.js";
@@ -14,8 +14,8 @@ import { decodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protoc
  * started, and at HAND_OVER_AFTER it takes over from the last key yielded (the walk resumes
  * exactly with `startAfter`), sending entries back in packed batches.
  */
-const SPAWN_AFTER = 1_000;
-const HAND_OVER_AFTER = 4_000;
+const SPAWN_AFTER = 250;
+const HAND_OVER_AFTER = 1_500;
 
 let workerScript: URL | null | undefined;
 
@@ -41,7 +41,15 @@ export interface OffloadOptions extends WalkOptions {
   handOverAfter?: number;
 }
 
-export async function* walkLocal(prefix: string, options: OffloadOptions): AsyncGenerator<Entry> {
+/** Entries of the in-process part handed on together (the planner takes a batch per await). */
+const IN_PROCESS_BATCH = 256;
+
+/** The local walk as a batched listing (see ENTRY_BATCHES in @ferry/core). */
+export function walkLocal(prefix: string, options: OffloadOptions): BatchedListing {
+  return batchedListing(() => walkBatches(prefix, options));
+}
+
+async function* walkBatches(prefix: string, options: OffloadOptions): AsyncGenerator<Entry[]> {
   const script = walkWorkerScript();
   const handOverAfter = options.handOverAfter ?? HAND_OVER_AFTER;
   const spawnAfter = Math.min(SPAWN_AFTER, handOverAfter);
@@ -49,11 +57,16 @@ export async function* walkLocal(prefix: string, options: OffloadOptions): Async
   let last: string | undefined;
   let count = 0;
   let handOver = false;
+  let batch: Entry[] = [];
   try {
     for await (const entry of walkSorted(prefix, options)) {
-      yield entry;
+      batch.push(entry);
       last = entry.key;
       count++;
+      if (batch.length >= IN_PROCESS_BATCH) {
+        yield batch;
+        batch = [];
+      }
       if (!script) continue;
       if (count === spawnAfter) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
       if (count >= handOverAfter) {
@@ -61,7 +74,8 @@ export async function* walkLocal(prefix: string, options: OffloadOptions): Async
         break;
       }
     }
-    if (handOver && worker) yield* worker.entries(last, options);
+    if (batch.length > 0) yield batch;
+    if (handOver && worker) yield* worker.batches(last, options);
   } finally {
     void worker?.stop();
   }
@@ -99,7 +113,7 @@ class ListingWorker {
     this.worker.on("exit", (code) => this.deliver({ t: "stopped", why: `exit code ${code}` }));
   }
 
-  async *entries(startAfter: string | undefined, options: Pick<WalkOptions, "warn" | "signal">): AsyncGenerator<Entry> {
+  async *batches(startAfter: string | undefined, options: Pick<WalkOptions, "warn" | "signal">): AsyncGenerator<Entry[]> {
     const signal = options.signal;
     const onAbort = () => this.deliver({ t: "stopped", why: "aborted" });
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -112,7 +126,7 @@ class ListingWorker {
           case "batch":
             // ask for the next batch before handing these out: the worker walks meanwhile
             this.worker.postMessage({ t: "more" });
-            yield* decodeBatch(m);
+            yield decodeBatch(m);
             break;
           case "warn":
             options.warn(m.message, m.key);

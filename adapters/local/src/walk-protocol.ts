@@ -53,14 +53,16 @@ export function encodeBatch(entries: readonly Entry[]): EntryBatch {
 }
 
 /** The entries of a batch, shaped exactly as entries.ts makes them on the main thread. */
-export function* decodeBatch(batch: EntryBatch): Generator<Entry> {
+export function decodeBatch(batch: EntryBatch): Entry[] {
   const keys = batch.keys.split("\0");
   const n = batch.numbers;
+  const entries = new Array<Entry>(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const type = TYPE_OF[batch.kinds[i] as keyof typeof TYPE_OF];
     const at = i * FIELDS;
     const entry: Entry = { key: keys[i]!, size: n[at]!, mtime: n[at + 1]!, mode: n[at + 2]!, type };
     if (type === "symlink") entry.target = batch.targets?.[i] ?? "";
-    yield entry;
+    entries[i] = entry;
   }
+  return entries;
 }

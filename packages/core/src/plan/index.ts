@@ -4,3 +4,4 @@ export * from "./ordered-window.js";
 export * from "./one-way.js";
 export * from "./details.js";
 export * from "./read-ahead.js";
+export * from "./entry-batches.js";

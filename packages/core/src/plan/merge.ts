@@ -1,6 +1,7 @@
 import type { Entry } from "../adapter.js";
 import { FerryError } from "../errors.js";
 import { compareKeys } from "../keys.js";
+import { ListingCursor } from "./entry-batches.js";
 
 /** One key of the merge-join: the entry on each side that has it. */
 export interface MergedPair {
@@ -28,46 +29,55 @@ export async function* mergeListings(
   listB: AsyncIterable<Entry>,
   options: MergeOptions = {},
 ): AsyncGenerator<MergedPair> {
-  const itA = listA[Symbol.asyncIterator]();
-  const itB = listB[Symbol.asyncIterator]();
+  // cursors: an entry that is already buffered costs no await (see entry-batches.ts)
+  const cursorA = new ListingCursor(listA);
+  const cursorB = new ListingCursor(listB);
   const mapA = options.mapA;
-  let prevA: string | undefined;
-  let prevB: string | undefined;
+  let keyA: string | undefined;
+  let keyB: string | undefined;
+  let entryA: Entry | undefined;
+  let entryB: Entry | undefined;
 
-  const nextA = async (): Promise<[string, Entry] | undefined> => {
-    const r = await itA.next();
-    if (r.done) return undefined;
-    const key = sortKey(r.value, mapA ? mapA(r.value.key) : r.value.key);
-    if (prevA !== undefined && compareKeys(prevA, key) >= 0) throw outOfOrder(options.labelA ?? "source", prevA, key, mapA !== undefined);
-    prevA = key;
-    return [key, r.value];
+  const takeA = (): void => {
+    const prev = keyA;
+    entryA = cursorA.take();
+    if (entryA === undefined) return void (keyA = undefined);
+    keyA = sortKey(entryA, mapA ? mapA(entryA.key) : entryA.key);
+    if (prev !== undefined && compareKeys(prev, keyA) >= 0) throw outOfOrder(options.labelA ?? "source", prev, keyA, mapA !== undefined);
   };
-  const nextB = async (): Promise<[string, Entry] | undefined> => {
-    const r = await itB.next();
-    if (r.done) return undefined;
-    const key = sortKey(r.value, r.value.key);
-    if (prevB !== undefined && compareKeys(prevB, key) >= 0) throw outOfOrder(options.labelB ?? "destination", prevB, key, false);
-    prevB = key;
-    return [key, r.value];
+  const takeB = (): void => {
+    const prev = keyB;
+    entryB = cursorB.take();
+    if (entryB === undefined) return void (keyB = undefined);
+    keyB = sortKey(entryB, entryB.key);
+    if (prev !== undefined && compareKeys(prev, keyB) >= 0) throw outOfOrder(options.labelB ?? "destination", prev, keyB, false);
   };
+  const fillBoth = (): Promise<unknown> => Promise.all([cursorA.needsFill && cursorA.fill(), cursorB.needsFill && cursorB.fill()]);
 
   try {
-    let [a, b] = await Promise.all([nextA(), nextB()]);
-    while (a !== undefined || b !== undefined) {
-      if (b === undefined || (a !== undefined && compareKeys(a[0], b[0]) < 0)) {
-        yield { key: a![0], a: a![1] };
-        a = await nextA();
-      } else if (a === undefined || compareKeys(a[0], b[0]) > 0) {
-        yield { key: b[0], b: b[1] };
-        b = await nextB();
+    if (cursorA.needsFill || cursorB.needsFill) await fillBoth();
+    takeA();
+    takeB();
+    while (entryA !== undefined || entryB !== undefined) {
+      const order = entryA === undefined ? 1 : entryB === undefined ? -1 : compareKeys(keyA!, keyB!);
+      if (order < 0) {
+        yield { key: keyA!, a: entryA };
+        if (cursorA.needsFill) await cursorA.fill();
+        takeA();
+      } else if (order > 0) {
+        yield { key: keyB!, b: entryB };
+        if (cursorB.needsFill) await cursorB.fill();
+        takeB();
       } else {
-        yield { key: a[0], a: a[1], b: b[1] };
-        [a, b] = await Promise.all([nextA(), nextB()]);
+        yield { key: keyA!, a: entryA, b: entryB };
+        if (cursorA.needsFill || cursorB.needsFill) await fillBoth();
+        takeA();
+        takeB();
       }
     }
   } finally {
     // stop the listings (closes cursors, sockets) when the consumer stops early
-    await Promise.allSettled([itA.return?.(), itB.return?.()]);
+    await Promise.allSettled([cursorA.close(), cursorB.close()]);
   }
 }
 

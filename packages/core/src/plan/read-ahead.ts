@@ -1,8 +1,17 @@
+import type { Entry } from "../adapter.js";
+import { isBatchedListing } from "./entry-batches.js";
+
 /**
  * Pulls up to `size` items ahead of the consumer, so a listing keeps fetching its next page
  * while the planner is busy with the other side (S3 pages cost a round trip each).
  */
-export async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T> {
+export function readAhead<T>(source: AsyncIterable<T>, size: number): AsyncIterable<T> {
+  // a batched listing fetches its next batch while this one is consumed (entry-batches.ts)
+  if (isBatchedListing(source as AsyncIterable<Entry>)) return source;
+  return readAheadEach(source, size);
+}
+
+async function* readAheadEach<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T> {
   if (size <= 1) {
     yield* source;
     return;
