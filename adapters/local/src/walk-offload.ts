@@ -11,11 +11,12 @@ import { decodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protoc
  * file) share one core with the other side's walk, the planner and the transfers: a 100k-file
  * no-op sync was bound by that one core while the second idled. A listing starts here, in
  * process (a small listing never pays for a thread); past SPAWN_AFTER entries a worker is
- * started, and at HAND_OVER_AFTER it takes over from the last key yielded (the walk resumes
+ * started, and once it has loaded it takes over from the last key yielded (the walk resumes
  * exactly with `startAfter`), sending entries back in packed batches.
  */
 const SPAWN_AFTER = 250;
-const HAND_OVER_AFTER = 1_500;
+/** hand over here at the latest, waiting for the worker if it is still loading */
+const HAND_OVER_AFTER = 5_000;
 
 let workerScript: URL | null | undefined;
 
@@ -69,7 +70,7 @@ async function* walkBatches(prefix: string, options: OffloadOptions): AsyncGener
       }
       if (!script) continue;
       if (count === spawnAfter) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
-      if (count >= handOverAfter) {
+      if (worker?.ready || count >= handOverAfter) {
         handOver = true;
         break;
       }
@@ -103,6 +104,8 @@ class ListingWorker {
   private readonly worker: Worker;
   private readonly inbox: Array<WorkerMessage | { t: "stopped"; why: string }> = [];
   private wake: (() => void) | undefined;
+  /** the worker has loaded its modules and waits for "start" */
+  ready = false;
 
   constructor(script: URL, request: WalkRequest) {
     this.worker = new Worker(script, { workerData: request, execArgv: compiledExecArgv() });
@@ -135,6 +138,8 @@ class ListingWorker {
             return;
           case "error":
             throw new FerryError(m.code, m.message, { adapter: ADAPTER, ...(m.key !== undefined ? { key: m.key } : {}), retryable: m.retryable });
+          case "ready":
+            break;
           case "stopped":
             throw new FerryError("Transient", `the listing worker stopped (${m.why})`, { adapter: ADAPTER, retryable: true });
         }
@@ -149,6 +154,7 @@ class ListingWorker {
   }
 
   private deliver(m: WorkerMessage | { t: "stopped"; why: string }): void {
+    if (m.t === "ready") return void (this.ready = true);
     this.inbox.push(m);
     this.wake?.();
     this.wake = undefined;

@@ -28,6 +28,7 @@ export interface EntryBatch {
 
 export type WorkerMessage =
   | EntryBatch
+  | { t: "ready" }
   | { t: "warn"; message: string; key?: string }
   | { t: "end" }
   | { t: "error"; code: FerryErrorCode; message: string; key?: string; retryable: boolean };

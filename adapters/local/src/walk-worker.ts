@@ -69,4 +69,6 @@ async function run(): Promise<void> {
   }
 }
 
+// loaded and waiting: the main thread hands the walk over at its next entry
+send({ t: "ready" });
 void run();

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { PassThrough, Transform, type Readable } from "node:stream";
-import mime from "mime-types";
+import { createRequire } from "node:module";
 import type { Side, TransferAction } from "../actions.js";
 import { type Adapter, type WriteMeta, type WriteResult, canCopyServerSide } from "../adapter.js";
 import { FerryError, toFerryError } from "../errors.js";
@@ -8,6 +8,13 @@ import type { EventSink, TransferOp } from "../events.js";
 import type { Backup } from "./backup.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { type TokenBucket, throttled } from "./throttle.js";
+
+let mimeModule: typeof import("mime-types") | undefined;
+/** mime-types parses a 200 KB database on load: only a run that writes something pays for it. */
+function mimeTypes(): typeof import("mime-types") {
+  mimeModule ??= createRequire(import.meta.url)("mime-types") as typeof import("mime-types");
+  return mimeModule;
+}
 
 /** Object attributes applied on upload (SPEC §7). */
 export type UploadAttributes = Pick<
@@ -153,7 +160,7 @@ async function writeMetaFor(action: TransferAction, from: Adapter, ctx: Transfer
   const attrs = ctx.attributes ?? {};
   const metadata = source.metadata || attrs.metadata ? { ...source.metadata, ...attrs.metadata } : undefined;
   const contentType =
-    attrs.contentType ?? source.contentType ?? (mime.lookup(action.targetKey) || undefined) ?? "application/octet-stream";
+    attrs.contentType ?? source.contentType ?? (mimeTypes().lookup(action.targetKey) || undefined) ?? "application/octet-stream";
   const meta: WriteMeta = {
     size: source.size,
     ...(source.mtime !== undefined ? { mtime: source.mtime } : {}),
