@@ -55,6 +55,7 @@ export function sftpOptionsFromUrl(url: URL, context: LocationContext): SftpOpti
     // --fsync=false: skip the fsync@openssh.com request before the rename
     ...(options.fsync === false ? { fsync: false } : {}),
     links,
+    ...(options.dirs === true || options.dirs === "true" ? { dirs: true } : {}),
   };
 }
 

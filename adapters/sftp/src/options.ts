@@ -36,6 +36,12 @@ export interface SftpOptions {
   transferConcurrency?: number;
   /** directories listed ahead of a walk (default 4) */
   listConcurrency?: number;
+  /**
+   * Directories are entries of their own (--dirs): kept when a delete or move empties them.
+   * Without it (the default) a directory emptied by a delete or move is removed (`rmdir`, which
+   * never removes contents), up to but never including the root, as the local adapter does.
+   */
+  dirs?: boolean;
   /** handshake timeout in ms (default 20 s) */
   readyTimeout?: number;
 }

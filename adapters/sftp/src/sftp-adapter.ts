@@ -61,10 +61,13 @@ export class SftpAdapter implements Adapter {
   private readonly listConcurrency: number;
   private readonly fsync: boolean;
   private readonly knownDirs = new Set<string>();
+  /** `dirs`: directories emptied by a delete or move stay */
+  private readonly keepEmptyDirectories: boolean;
   private readonly creatingDirs = new Map<string, Promise<void>>();
   private remoteHash: boolean;
 
   constructor(options: SftpOptions) {
+    this.keepEmptyDirectories = options.dirs ?? false;
     if (!options.host) throw new FerryError("Usage", "sftp: a host is required", { adapter: ADAPTER_NAME });
     if (!options.username) throw new FerryError("Usage", "sftp: a user name is required (sftp://user@host/path)", { adapter: ADAPTER_NAME });
     const port = options.port ?? DEFAULTS.port;
@@ -384,6 +387,7 @@ export class SftpAdapter implements Adapter {
       await calls.lstat(from); // a missing source is NotFound, before any directory is made
       await this.ensureDir(calls, this.paths.parent(to));
       await calls.replace(from, to);
+      await this.pruneEmptyParents(calls, from);
     });
   }
 
@@ -396,7 +400,11 @@ export class SftpAdapter implements Adapter {
         const key = keys[i]!;
         try {
           validateKey(key, ADAPTER_NAME);
-          await this.withCalls(options.signal, { key, operation: "delete" }, (calls) => this.remove(calls, this.paths.of(key)));
+          await this.withCalls(options.signal, { key, operation: "delete" }, async (calls) => {
+            const path = this.paths.of(key);
+            await this.remove(calls, path);
+            await this.pruneEmptyParents(calls, path);
+          });
           outcomes[i] = { key };
         } catch (e) {
           outcomes[i] = { key, error: toSftpError(e, { key, operation: "delete" }) };
@@ -405,6 +413,23 @@ export class SftpAdapter implements Adapter {
     };
     await Promise.all(Array.from({ length: Math.min(8, keys.length) }, worker));
     return outcomes;
+  }
+
+  /**
+   * Without `dirs`, directories are a side effect of keys (as in an object store), so one left
+   * empty is removed, up to but never including the root. `rmdir` refuses a directory that is
+   * not empty, so a file written into it meanwhile is never at risk.
+   */
+  private async pruneEmptyParents(calls: SftpCalls, path: string): Promise<void> {
+    if (this.keepEmptyDirectories) return;
+    for (let dir = this.paths.parent(path); dir !== this.paths.root && dir.startsWith(this.paths.root); dir = this.paths.parent(dir)) {
+      try {
+        await calls.rmdir(dir);
+      } catch {
+        return;
+      }
+      this.knownDirs.delete(dir);
+    }
   }
 
   /** Removes a file or symlink, or an empty directory (never a directory's contents). */

@@ -86,10 +86,32 @@ describe("sftp adapter against OpenSSH sshd", () => {
     expect(fs.existsSync(path.join(serverPath("dirs"), "p/q/moved.txt"))).toBe(true);
     await a.mkdir!("empty/one");
     expect(fs.statSync(path.join(serverPath("dirs"), "empty/one")).isDirectory()).toBe(true);
+    // the move emptied x/y/z, x/y and x: they went with it
+    expect(fs.existsSync(path.join(serverPath("dirs"), "x"))).toBe(false);
     // a directory removed behind the adapter's back is made again
+    await a.write("x/y/z/first.txt", Readable.from([Buffer.from("first")]), {});
     fs.rmSync(path.join(serverPath("dirs"), "x"), { recursive: true });
     await a.write("x/y/z/again.txt", Readable.from([Buffer.from("again")]), {});
     expect(fs.readFileSync(path.join(serverPath("dirs"), "x/y/z/again.txt"), "utf8")).toBe("again");
+  });
+
+  it("removes directories a delete or move empties (never the root, never one still holding files), and keeps them with dirs", async () => {
+    const a = adapter("prune");
+    const keys = ["a/b/c/only.txt", "a/b/keep.txt", "m/n/moved.txt", "solo.txt"];
+    await Promise.all(keys.map((k) => a.write(k, Readable.from([Buffer.from(k)]), {})));
+    expect((await a.delete(["a/b/c/only.txt", "solo.txt"])).filter((o) => o.error)).toEqual([]);
+    expect(fs.existsSync(path.join(serverPath("prune"), "a/b/c"))).toBe(false);
+    expect(fs.readFileSync(path.join(serverPath("prune"), "a/b/keep.txt"), "utf8")).toBe("a/b/keep.txt");
+    await a.move!("m/n/moved.txt", "a/moved.txt");
+    expect(fs.existsSync(path.join(serverPath("prune"), "m"))).toBe(false);
+    await a.delete(["a/b/keep.txt", "a/moved.txt"]);
+    // the adapter's root stays, empty
+    expect(fs.readdirSync(serverPath("prune"))).toEqual([]);
+
+    const kept = adapter("prune-dirs", { dirs: true });
+    await kept.write("d/e/f.txt", Readable.from([Buffer.from("f")]), {});
+    await kept.delete(["d/e/f.txt"]);
+    expect(fs.statSync(path.join(serverPath("prune-dirs"), "d/e")).isDirectory()).toBe(true);
   });
 
   it("keeps mtime (whole seconds) and mode", async () => {
