@@ -1,7 +1,7 @@
 import { lstatSync, statSync, type Dirent, type Stats } from "node:fs";
 import { readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { compareKeys } from "@ferry/core";
+import { compareKeys } from "@ferry/core/keys";
 import { errnoOf, fsError } from "./fs-errors.js";
 import { specialKind } from "./entries.js";
 import { isTempName } from "./temp-files.js";

@@ -1,4 +1,5 @@
-import { FerryError, isAbortError, toFerryError, type FerryErrorCode } from "@ferry/core";
+// the small entry point: a listing worker loads this module (walk-offload.ts)
+import { FerryError, isAbortError, toFerryError, type FerryErrorCode } from "@ferry/core/errors";
 
 export const ADAPTER = "local";
 

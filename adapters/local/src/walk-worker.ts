@@ -3,7 +3,9 @@
  * thread, with its synchronous lstats, and ships the entries in packed batches.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { toFerryError, type Entry } from "@ferry/core";
+import type { Entry } from "@ferry/core";
+// only the small entry points of core: the worker should be walking within milliseconds
+import { toFerryError } from "@ferry/core/errors";
 import { ADAPTER } from "./fs-errors.js";
 import { walkSorted, type WalkOptions } from "./walk.js";
 import { BATCH_ENTRIES, encodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protocol.js";

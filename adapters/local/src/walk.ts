@@ -1,7 +1,9 @@
 import type { Stats } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { FerryError, compareKeys, keyProblem, type Entry } from "@ferry/core";
+import type { Entry } from "@ferry/core";
+import { FerryError } from "@ferry/core/errors";
+import { compareKeys, keyProblem } from "@ferry/core/keys";
 import { readSortedDirectory, type LinkPolicy, type ReadContext, type WalkItem } from "./directory-reader.js";
 import { directoryEntry, fileEntry, symlinkEntry } from "./entries.js";
 import { ADAPTER, aborted, errnoOf, fsError } from "./fs-errors.js";
