@@ -139,7 +139,10 @@ export class AzureAdapter implements Adapter {
 
   async read(key: string, options: ReadOptions = {}): Promise<Readable> {
     const blob = this.container.getBlobClient(this.blobName(key));
-    return openBlob(blob, options.range, options.signal, this.context("read", key, options.signal));
+    return openBlob(blob, options.range, options.signal, this.context("read", key, options.signal), {
+      partSize: this.tuning.downloadPartSize,
+      concurrency: this.tuning.downloadConcurrency,
+    });
   }
 
   checkWriteMeta(meta: WriteMeta): void {

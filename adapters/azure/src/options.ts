@@ -38,6 +38,10 @@ export interface AzureAdapterOptions {
   partConcurrency?: number;
   /** delete: parallel batch requests of up to 256 blobs (default 4) */
   deleteConcurrency?: number;
+  /** read: range size when a blob is read as parallel ranges (default 8 MiB) */
+  downloadPartSize?: number;
+  /** read: parallel ranges per blob above 2 × downloadPartSize; 1 turns it off (default 4) */
+  downloadConcurrency?: number;
   /** tries per request, including the first (default 4) */
   maxTries?: number;
   /**
@@ -53,6 +57,8 @@ export interface AzureTuning {
   multipartChunkSize: number;
   partConcurrency: number;
   deleteConcurrency: number;
+  downloadPartSize: number;
+  downloadConcurrency: number;
   reorderLimit: number;
 }
 
@@ -72,6 +78,8 @@ export function resolveTuning(o: AzureAdapterOptions): AzureTuning {
     multipartChunkSize: positive(o.multipartChunkSize, 8 * MiB),
     partConcurrency: positive(o.partConcurrency, 4),
     deleteConcurrency: positive(o.deleteConcurrency, 4),
+    downloadPartSize: positive(o.downloadPartSize, 8 * MiB),
+    downloadConcurrency: positive(o.downloadConcurrency, 4),
     reorderLimit: positive(o.reorderLimit, 100_000),
   };
 }

@@ -8,3 +8,4 @@ export * from "./deletes.js";
 export * from "./guards.js";
 export * from "./run.js";
 export * from "./body-reader.js";
+export * from "./ranged-download.js";
