@@ -22,6 +22,27 @@ describe("PROPFIND multistatus", () => {
     expect((await parseMultistatus(xml))[0]).toMatchObject({ path: "/dir/hash#frag?q", name: "hash#frag?q" });
   });
 
+  it("merges a resource's 200 propstats and ignores its 404 one (properties asked for by name)", async () => {
+    const xml = `<?xml version="1.0" encoding="utf-8"?><D:multistatus xmlns:D="DAV:">
+      <D:response><D:href>/d/</D:href>
+        <D:propstat><D:prop><D:resourcetype><D:collection/></D:resourcetype><D:getlastmodified>Sun, 22 Nov 2026 19:22:37 GMT</D:getlastmodified></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>
+        <D:propstat><D:prop><D:getcontentlength/><D:getetag/></D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>
+      </D:response>
+      <D:response><D:href>/d/f</D:href>
+        <D:propstat><D:prop><D:getcontentlength>7</D:getcontentlength></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>
+        <D:propstat><D:prop><D:getetag>"e1"</D:getetag><D:resourcetype/></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>
+        <D:propstat><D:prop><D:getlastmodified/></D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>
+      </D:response>
+      <D:response><D:href>/d/gone</D:href>
+        <D:propstat><D:prop><D:resourcetype/></D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>
+      </D:response>
+    </D:multistatus>`;
+    expect(await parseMultistatus(xml)).toEqual([
+      { path: "/d", name: "d", isCollection: true, size: 0, mtime: Date.parse("Sun, 22 Nov 2026 19:22:37 GMT") },
+      { path: "/d/f", name: "f", isCollection: false, size: 7, etag: "e1" },
+    ]);
+  });
+
   it("reads an empty multistatus as nothing", async () => {
     expect(await parseMultistatus(`<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"></D:multistatus>`)).toEqual([]);
   });

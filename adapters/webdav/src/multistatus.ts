@@ -1,4 +1,4 @@
-import { parseXML, type WebDAVParsingContext } from "webdav";
+import { XMLParser } from "fast-xml-parser";
 import { DavSession } from "./dav-session.js";
 
 /** One `<response>` of a PROPFIND multistatus, with what ferry needs of its properties. */
@@ -15,21 +15,46 @@ export interface DavResource {
   etag?: string;
 }
 
-// every value stays a string: an etag of digits must not become a number
-const PARSING: WebDAVParsingContext = { attributeNamePrefix: "@", attributeParsers: [], tagParsers: [() => undefined] };
+/**
+ * fast-xml-parser directly (the one the webdav client uses): its own parseXML keeps only the
+ * first <propstat> of a response, and a PROPFIND that names its properties gets one per status
+ * (200 for found, 404 for missing, in no fixed order). Every value stays a string: an etag of
+ * digits must not become a number.
+ */
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => name === "response" || name === "propstat",
+});
 
 type RawProps = Record<string, unknown>;
-type RawResponse = { href?: unknown; propstat?: { prop?: RawProps; status?: unknown } };
+type RawPropstat = { prop?: RawProps; status?: unknown };
+type RawResponse = { href?: unknown; propstat?: RawPropstat | RawPropstat[] };
 
-/** Parses a multistatus body (allprop PROPFIND) into resources. */
+/**
+ * The properties a server found: a resource has one propstat per status, e.g. a 200 one and a
+ * 404 one for properties it lacks (a collection has no getcontentlength). Only 200s count.
+ */
+function foundProps(propstat: RawResponse["propstat"]): RawProps | undefined {
+  let found: RawProps | undefined;
+  for (const p of Array.isArray(propstat) ? propstat : propstat ? [propstat] : []) {
+    if (!p.prop || !/\s200\s/.test(` ${String(p.status ?? "HTTP/1.1 200 OK")} `)) continue;
+    found = found ? { ...found, ...p.prop } : p.prop;
+  }
+  return found;
+}
+
+/** Parses a PROPFIND multistatus body into resources. */
 export async function parseMultistatus(xml: string): Promise<DavResource[]> {
-  const result = await parseXML(xml, PARSING);
-  const responses = (result.multistatus.response ?? []) as unknown as RawResponse[];
+  const result = parser.parse(xml) as { multistatus?: { response?: RawResponse[] } | string };
+  const responses = typeof result.multistatus === "object" ? (result.multistatus.response ?? []) : [];
   const resources: DavResource[] = [];
   for (const r of responses) {
     if (typeof r.href !== "string") continue;
-    const props = r.propstat?.prop;
-    if (!props || !/\s200\s/.test(` ${String(r.propstat?.status ?? "HTTP/1.1 200 OK")} `)) continue;
+    const props = foundProps(r.propstat);
+    if (!props) continue;
     const path = DavSession.decodedPath(r.href);
     const isCollection = isCollectionType(props.resourcetype);
     const mtime = typeof props.getlastmodified === "string" ? Date.parse(props.getlastmodified) : NaN;
