@@ -7,7 +7,7 @@ import {
   InProcessRunner,
   type RetryPolicy,
   type Side,
-  type TokenBucket,
+  type RateLimiter,
   type TransferAction,
   type TransferContext,
   toFerryError,
@@ -20,8 +20,8 @@ const REPORT_EVERY_MS = 500;
 export interface BatchEnvironment {
   adapters: Record<Side, Adapter>;
   backup?: Backup;
-  bandwidth?: TokenBucket;
-  requests?: TokenBucket;
+  bandwidth?: RateLimiter;
+  requests?: RateLimiter;
   /** transfers in flight for this batch */
   transfers: number;
   /** aborts the batch (its run ended) */

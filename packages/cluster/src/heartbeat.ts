@@ -15,7 +15,7 @@ export const RUN_BEAT_MS = 5_000;
 export const WORKER_TTL_MS = 15_000;
 export const WORKER_BEAT_MS = 5_000;
 
-const clusterKey = (queueName: string, ...parts: string[]) => `ferry:${queueName}:cluster:${parts.join(":")}`;
+export const clusterKey = (queueName: string, ...parts: string[]) => `ferry:${queueName}:cluster:${parts.join(":")}`;
 export const runKey = (queueName: string, runId: string) => clusterKey(queueName, "run", runId);
 const workersKey = (queueName: string) => clusterKey(queueName, "workers");
 

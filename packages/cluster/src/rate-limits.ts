@@ -1,4 +1,5 @@
-import { TokenBucket } from "@ferry/core";
+import { TokenBucket, allOf, type RateLimiter } from "@ferry/core";
+import type { RateKind } from "./shared-rate.js";
 
 export interface Rates {
   /** bytes per second */
@@ -8,61 +9,67 @@ export interface Rates {
 }
 
 export interface RateLease {
-  bandwidth?: TokenBucket;
-  requests?: TokenBucket;
+  bandwidth?: RateLimiter;
+  requests?: RateLimiter;
   release(): void;
 }
 
-interface Entry {
-  bandwidth?: TokenBucket;
-  requests?: TokenBucket;
+/** Makes the run-wide limiter of one kind (a bucket in Redis that every worker of the run shares). */
+export type SharedLimiterFactory = (runId: string, kind: RateKind, ratePerSecond: number, burst: number) => RateLimiter;
+
+interface RunEntry {
+  bandwidth?: RateLimiter;
+  requests?: RateLimiter;
   users: number;
 }
 
+// the same burst sizes as a local run's buckets
+const bandwidthBurst = (rate: number) => Math.max(rate / 4, 64 * 1024);
+const requestBurst = (rate: number) => Math.max(1, rate);
+
 /**
- * Token buckets shared by a worker's concurrent batches. The worker's own limits (--bwlimit on
- * `ferry worker`: this machine's budget) apply to everything it runs; a run's --bwlimit is
- * applied by each worker to its share of that run (there is no cluster-wide bucket), and where
- * both exist the lower rate wins.
+ * The limits a worker's batches run under. The worker's own limits (--bwlimit/--tpslimit on
+ * `ferry worker`: this machine's budget) are in-process buckets shared by everything it runs.
+ * A run's limits (--bwlimit/--tpslimit on the coordinator) are totals for the run, so they come
+ * from buckets every worker of that run shares (`shared`: in Redis); where both exist, a spend
+ * waits for both.
  */
 export class RateLimits {
-  private readonly entries = new Map<string, Entry>();
+  private readonly runs = new Map<string, RunEntry>();
+  private readonly ownBandwidth: TokenBucket | undefined;
+  private readonly ownRequests: TokenBucket | undefined;
 
-  constructor(private readonly own: Rates) {}
+  constructor(
+    own: Rates,
+    private readonly shared: SharedLimiterFactory,
+  ) {
+    this.ownBandwidth = own.bwlimit ? new TokenBucket(own.bwlimit, bandwidthBurst(own.bwlimit)) : undefined;
+    this.ownRequests = own.tpslimit ? new TokenBucket(own.tpslimit, requestBurst(own.tpslimit)) : undefined;
+  }
 
   acquire(runId: string, run: Rates): RateLease {
-    const bwlimit = lower(this.own.bwlimit, run.bwlimit);
-    const tpslimit = lower(this.own.tpslimit, run.tpslimit);
-    if (!bwlimit && !tpslimit) return { release() {} };
-    // batches of runs without their own limits share the worker's buckets
-    const key = run.bwlimit || run.tpslimit ? `run:${runId}` : "worker";
-    let entry = this.entries.get(key);
+    let entry = this.runs.get(runId);
     if (!entry) {
       entry = {
         users: 0,
-        // the same burst sizes as a local run's buckets
-        ...(bwlimit ? { bandwidth: new TokenBucket(bwlimit, Math.max(bwlimit / 4, 64 * 1024)) } : {}),
-        ...(tpslimit ? { requests: new TokenBucket(tpslimit, Math.max(1, tpslimit)) } : {}),
+        ...(run.bwlimit ? { bandwidth: this.shared(runId, "bandwidth", run.bwlimit, bandwidthBurst(run.bwlimit)) } : {}),
+        ...(run.tpslimit ? { requests: this.shared(runId, "requests", run.tpslimit, requestBurst(run.tpslimit)) } : {}),
       };
-      this.entries.set(key, entry);
+      this.runs.set(runId, entry);
     }
     entry.users++;
     const held = entry;
     let released = false;
+    const bandwidth = allOf([this.ownBandwidth, held.bandwidth]);
+    const requests = allOf([this.ownRequests, held.requests]);
     return {
-      ...(held.bandwidth ? { bandwidth: held.bandwidth } : {}),
-      ...(held.requests ? { requests: held.requests } : {}),
+      ...(bandwidth ? { bandwidth } : {}),
+      ...(requests ? { requests } : {}),
       release: () => {
         if (released) return;
         released = true;
-        if (--held.users === 0 && key !== "worker") this.entries.delete(key);
+        if (--held.users === 0) this.runs.delete(runId);
       },
     };
   }
-}
-
-function lower(a: number | undefined, b: number | undefined): number | undefined {
-  if (!a) return b || undefined;
-  if (!b) return a;
-  return Math.min(a, b);
 }

@@ -11,6 +11,7 @@ import { type BatchJobData, type BatchResult, type KeyResult, WIRE_VERSION, deco
 import { LocationCache } from "./location-cache.js";
 import { connectionOptions, openRedis, probeQueue } from "./queue-connection.js";
 import { RateLimits } from "./rate-limits.js";
+import { SharedTokenBucket, rateKey } from "./shared-rate.js";
 import { parseQueueUrl } from "./redis-url.js";
 
 export interface WorkerOptions {
@@ -90,7 +91,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     ...(options.remotes ? { remotes: options.remotes } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
-  const rates = new RateLimits({ ...(bwlimit ? { bwlimit } : {}), ...(options.tpslimit ? { tpslimit: options.tpslimit } : {}) });
+  const rates = new RateLimits(
+    { ...(bwlimit ? { bwlimit } : {}), ...(options.tpslimit ? { tpslimit: options.tpslimit } : {}) },
+    (runId, kind, rate, burst) => new SharedTokenBucket(redis, rateKey(address.queueName, runId, kind), rate, burst),
+  );
 
   const describe = (error: FerryError): FerryError => {
     const credentials =

@@ -3,14 +3,14 @@ import type { Adapter } from "../adapter.js";
 import { FerryError, toFerryError } from "../errors.js";
 import type { Backup } from "./backup.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
-import type { TokenBucket } from "./throttle.js";
+import type { RateLimiter } from "./throttle.js";
 
 export interface DeleteContext {
   adapters: Record<Side, Adapter>;
   retry: RetryPolicy;
   signal?: AbortSignal;
   backup?: Backup;
-  requests?: TokenBucket;
+  requests?: RateLimiter;
   /** keys per adapter.delete call (S3 takes up to 1,000) */
   batchSize?: number;
   concurrency?: number;

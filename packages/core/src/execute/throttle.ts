@@ -1,11 +1,27 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { sleep } from "./retry.js";
 
+/** Something that paces work: `take(n)` resolves once n tokens (bytes, requests) may be spent. */
+export interface RateLimiter {
+  take(n: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Several limits at once (this machine's and the run's): each must allow the spend. */
+export function allOf(limiters: ReadonlyArray<RateLimiter | undefined>): RateLimiter | undefined {
+  const present = limiters.filter((l): l is RateLimiter => l !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    async take(n, signal) {
+      for (const l of present) await l.take(n, signal);
+    },
+  };
+}
+
 /**
  * A token bucket shared by all transfers: `--bwlimit` (bytes/s) and `--tpslimit` (requests/s)
  * are totals for the run, not per transfer.
  */
-export class TokenBucket {
+export class TokenBucket implements RateLimiter {
   private tokens: number;
   private last = Date.now();
   constructor(
@@ -36,7 +52,7 @@ export class TokenBucket {
 }
 
 /** A pass-through stream that waits for bandwidth tokens before letting each chunk on. */
-export function throttled(bucket: TokenBucket, signal?: AbortSignal): Transform {
+export function throttled(bucket: RateLimiter, signal?: AbortSignal): Transform {
   return new Transform({
     highWaterMark: 1 << 20,
     transform(chunk: Buffer, _enc, cb: TransformCallback) {

@@ -7,7 +7,7 @@ import { FerryError, toFerryError } from "../errors.js";
 import type { EventSink, TransferOp } from "../events.js";
 import type { Backup } from "./backup.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
-import { type TokenBucket, throttled } from "./throttle.js";
+import { type RateLimiter, throttled } from "./throttle.js";
 
 let mimeModule: typeof import("mime-types") | undefined;
 /** mime-types parses a 200 KB database on load: only a run that writes something pays for it. */
@@ -33,8 +33,8 @@ export interface TransferContext {
   /** keep POSIX modes (--perms) */
   perms?: boolean;
   verify?: boolean;
-  bandwidth?: TokenBucket;
-  requests?: TokenBucket;
+  bandwidth?: RateLimiter;
+  requests?: RateLimiter;
   backup?: Backup;
   emit: EventSink;
   /** running count of body bytes moved, for speed/ETA */
