@@ -71,6 +71,10 @@ export async function start({ dir, log }) {
  * 6. A key segment longer than the file system's 255-byte names crashed the whole server on
  *    write. Such keys are now refused (KeyTooLongError, 400) or reported missing — a limit of
  *    s3rver's storage, not of S3, so tests with such keys must expect it.
+ * 7. UploadPart racing AbortMultipartUpload crashed the whole server: s3rver re-creates the
+ *    upload folder, then opens the part file without an error handler, and the abort's removal in
+ *    between makes that ENOENT an unhandled 'error' event. A part for an upload that no longer
+ *    exists is now NoSuchUpload (as on S3), and a failed part write is an error of that request.
  *
  * The added operations run behind s3rver's own signature check.
  */
@@ -119,6 +123,37 @@ function installS3Compat(requireFromS3rver) {
       else if (visitDir(key)) yield* keysInOrder(e.dir, key, visitDir);
     }
   }
+
+  // 7. UploadPart after (or during) AbortMultipartUpload
+  const { pipeline } = requireFromS3rver("stream/promises");
+  const { Transform } = requireFromS3rver("stream");
+  const { createHash } = requireFromS3rver("crypto");
+  Store.prototype.putPart = async function putPart(bucket, uploadId, partNumber, content) {
+    const dir = path.join(this.getResourcePath(bucket, undefined, "uploads"), String(uploadId));
+    if (!fs.existsSync(dir)) {
+      content.resume();
+      throw new S3Error("NoSuchUpload", "The specified upload does not exist.", { UploadId: String(uploadId) });
+    }
+    const partPath = path.join(dir, String(partNumber));
+    const md5Context = createHash("md5");
+    let size = 0;
+    const count = new Transform({
+      transform(chunk, _encoding, callback) {
+        md5Context.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(content, count, fs.createWriteStream(partPath));
+      const md5 = md5Context.digest("hex");
+      await fs.promises.writeFile(`${partPath}.md5`, md5);
+      return { size, md5 };
+    } catch (e) {
+      if (e && e.code === "ENOENT") throw new S3Error("NoSuchUpload", "The specified upload does not exist.", { UploadId: String(uploadId) });
+      throw e;
+    }
+  };
 
   Store.prototype.listObjects = async function listObjects(bucket, options) {
     const { delimiter = "", startAfter = "", prefix = "", maxKeys = Infinity } = options;
