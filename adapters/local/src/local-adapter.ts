@@ -25,7 +25,7 @@ import { LOCAL_HASHES, hashFile, isLocalHash } from "./content-hash.js";
 import type { LinkPolicy } from "./directory-reader.js";
 import { directoryEntry, fileEntry, symlinkEntry } from "./entries.js";
 import { ADAPTER, errnoOf, fsError, fsErrorForExisting, throwIfAborted } from "./fs-errors.js";
-import { CopyFailure, copyPool, type CopyOutcome } from "./fs-worker-pool.js";
+import { CopyFailure, copyPool, type CopyOutcome } from "./copy-pool.js";
 import { isTempName, tempNameFor, sweepStaleTempFiles, sweepStaleTempFilesUnder, STALE_TEMP_MS } from "./temp-files.js";
 import { walkLocal } from "./walk-offload.js";
 
@@ -253,8 +253,7 @@ export class LocalAdapter implements Adapter {
       const target = await this.commitTarget(key);
       let outcome: CopyOutcome;
       try {
-        outcome = await copyPool().run({
-          op: "copy",
+        outcome = await copyPool().copy({
           source: sourcePath,
           noFollow: source.links === "copy",
           temp: join(target.directory, tempNameFor(target.name)),

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { FerryError, type RateLimiter } from "@ferry/core";
+import { FerryError, sleep, type RateLimiter } from "@ferry/core";
 import { clusterKey } from "./heartbeat.js";
 
 /**
@@ -48,19 +48,8 @@ export class SharedTokenBucket implements RateLimiter {
       if (signal?.aborted) throw new FerryError("Aborted", "waiting for the run's rate limit was aborted");
       const wait = Number(await this.redis.eval(TAKE, 1, this.key, this.ratePerSecond, this.burst, n));
       if (!(wait > 0)) return;
-      await pause(Math.max(5, wait), signal);
+      // rejects with Aborted when the signal fires
+      await sleep(Math.max(5, wait), signal);
     }
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

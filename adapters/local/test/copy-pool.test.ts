@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { local } from "../src/index.js";
-import { FsWorkerPool } from "../src/fs-worker-pool.js";
+import { CopyPool } from "../src/copy-pool.js";
 import { rejection, tempDir } from "./helpers.js";
 
 describe("local→local copies on worker threads", () => {
@@ -67,12 +67,12 @@ describe("local→local copies on worker threads", () => {
   it("a closed pool refuses new copies and fails the queued ones", async () => {
     const a = await tempDir("a");
     await writeFile(`${a}/f.txt`, "x");
-    const pool = new FsWorkerPool(1);
-    const job = { op: "copy" as const, source: `${a}/f.txt`, noFollow: false, fsync: false };
-    const copies = Array.from({ length: 5 }, (_, i) => pool.run({ ...job, temp: `${a}/.t${i}`, final: `${a}/out${i}` }).then(() => "copied", (e: Error) => e.message));
+    const pool = new CopyPool(1);
+    const job = { source: `${a}/f.txt`, noFollow: false, fsync: false };
+    const copies = Array.from({ length: 5 }, (_, i) => pool.copy({ ...job, temp: `${a}/.t${i}`, final: `${a}/out${i}` }).then(() => "copied", (e: Error) => e.message));
     await pool.close();
     const outcomes = await Promise.all(copies);
     expect(outcomes.some((o) => o !== "copied")).toBe(true);
-    await expect(pool.run({ ...job, temp: `${a}/.t9`, final: `${a}/out9` })).rejects.toThrow(/closed/);
+    await expect(pool.copy({ ...job, temp: `${a}/.t9`, final: `${a}/out9` })).rejects.toThrow(/closed/);
   });
 });

@@ -15,7 +15,6 @@ import { Worker } from "node:worker_threads";
  */
 
 export interface CopyJob {
-  op: "copy";
   /** absolute path of the source file */
   source: string;
   /** lstat instead of stat: a symlink is reported back, not followed */
@@ -49,9 +48,6 @@ export class CopyFailure extends Error {
     super(message);
   }
 }
-
-type Job = CopyJob;
-type Outcome<J extends Job> = CopyOutcome;
 
 interface Reply {
   id: number;
@@ -136,20 +132,20 @@ interface Lane {
  */
 const PIPELINE_DEPTH = 3;
 
-export class FsWorkerPool {
+export class CopyPool {
   private readonly lanes: Lane[] = [];
-  private readonly queue: Array<Job & { id: number }> = [];
+  private readonly queue: Array<CopyJob & { id: number }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closed = false;
 
   constructor(private readonly size: number) {}
 
-  run<J extends Job>(job: J): Promise<Outcome<J>> {
-    if (this.closed) return Promise.reject(new CopyFailure("the worker pool is closed", "ECANCELED", undefined, "target"));
+  copy(job: CopyJob): Promise<CopyOutcome> {
+    if (this.closed) return Promise.reject(new CopyFailure("the copy pool is closed", "ECANCELED", undefined, "target"));
     const id = this.nextId++;
-    return new Promise<Outcome<J>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as Pending["resolve"], reject });
+    return new Promise<CopyOutcome>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       this.queue.push({ ...job, id });
       this.pump();
     });
@@ -160,7 +156,7 @@ export class FsWorkerPool {
     this.closed = true;
     const lanes = this.lanes.splice(0);
     await Promise.allSettled(lanes.map((lane) => lane.worker.terminate()));
-    this.failAll(new CopyFailure("the worker pool was closed", "ECANCELED", undefined, "target"));
+    this.failAll(new CopyFailure("the copy pool was closed", "ECANCELED", undefined, "target"));
   }
 
   private pump(): void {
@@ -227,14 +223,14 @@ export class FsWorkerPool {
   }
 }
 
-let copies: FsWorkerPool | undefined;
+let copies: CopyPool | undefined;
 
 /**
  * Copy workers, shared by every local adapter of the process (idle workers do not hold it
  * open). Copies wait on the disk (fsync, cold reads), so several per core overlap; past that
  * they only add memory (each worker is an isolate of ~10 MB).
  */
-export function copyPool(): FsWorkerPool {
-  copies ??= new FsWorkerPool(Math.max(2, Math.min(6, availableParallelism() * 3)));
+export function copyPool(): CopyPool {
+  copies ??= new CopyPool(Math.max(2, Math.min(6, availableParallelism() * 3)));
   return copies;
 }
