@@ -6,167 +6,32 @@
  * Run: node tooling/test-servers/bin/with-servers.mjs --only s3 -- npx vitest run --root adapters/s3 test/e2e-cli.test.ts
  * A missing build or a missing server fails these tests; they never skip.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BIN, BIG, KEYS, MiB, TREE, cliHarness, expectSameTree, files, lines, ofType, summary, traced, writeTree, type Run } from "../../../tooling/testing/object-store-cli.js";
 import { createBucket, rawClient, removeBucket, s3Server } from "./server.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, "..", "..", "..", "apps", "cli", "dist", "bin.js");
-
-// ---------------------------------------------------------------------------------------------
-// running the binary
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Records every HTTP request the child makes (method, path, copy source) through
- * diagnostics_channel, so a test can tell a server-side copy or a multipart upload from the
- * outside without any hook in ferry itself.
- */
-const TRACER = `
-const dc = require("node:diagnostics_channel");
-const fs = require("node:fs");
-const out = process.env.E2E_HTTP_TRACE;
-dc.subscribe("http.client.request.start", ({ request }) => {
-  const copy = request.getHeader("x-amz-copy-source");
-  fs.appendFileSync(out, JSON.stringify({ method: request.method, path: request.path, copySource: copy === undefined ? null : String(copy) }) + "\\n");
+const harness = cliHarness({
+  label: "s3",
+  copySourceHeader: "x-amz-copy-source",
+  // only the server's keys: no shared AWS config or credentials files, no instance metadata
+  env: (work) => {
+    const s = s3Server();
+    return {
+      AWS_CONFIG_FILE: join(work, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(work, "no-aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_ACCESS_KEY_ID: s.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s.secretAccessKey,
+      AWS_REGION: s.region,
+    };
+  },
+  extraArgs: (args) => (args[0] === "ls" || args.some((a) => a.startsWith("s3://")) ? [...args, "--s3-endpoint", s3Server().endpoint] : args),
 });
-`;
-
-interface TracedRequest {
-  method: string;
-  path: string;
-  copySource: string | null;
-}
-
+const { ferry, syncJson } = harness;
 let work = "";
-
-/** The child's environment: none of the developer's FERRY_/AWS_ settings, only the server's keys. */
-function childEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const s = s3Server();
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith("FERRY_") || k.startsWith("AWS_") || k.startsWith("AZURE_") || k === "NODE_OPTIONS") continue;
-    env[k] = v;
-  }
-  return {
-    ...env,
-    CI: "true",
-    XDG_CONFIG_HOME: join(work, "no-config"),
-    AWS_CONFIG_FILE: join(work, "no-aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(work, "no-aws-credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_ACCESS_KEY_ID: s.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s.secretAccessKey,
-    AWS_REGION: s.region,
-    ...extra,
-  };
-}
-
-function ferry(args: string[], options: { trace?: string; timeoutMs?: number } = {}): Promise<Run> {
-  const nodeArgs = options.trace ? ["--require", join(work, "http-trace.cjs")] : [];
-  const env = childEnv(options.trace ? { E2E_HTTP_TRACE: options.trace } : {});
-  const withEndpoint = args[0] === "ls" || args.some((a) => a.startsWith("s3://")) ? [...args, "--s3-endpoint", s3Server().endpoint] : args;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, ...withEndpoint], { cwd: work, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 45_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const lines = (text: string) => text.split("\n").filter((l) => l !== "");
-const events = (r: Run) => lines(r.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
-const ofType = (r: Run, type: string) => events(r).filter((e) => e.type === type);
-function summary(r: Run): Record<string, unknown> {
-  const last = events(r).at(-1);
-  expect(last?.type, r.stdout + r.stderr).toBe("summary");
-  return last!;
-}
-/** A sync that must succeed: exit 0, nothing on stderr in --json mode (no warnings either). */
-async function syncJson(args: string[], trace?: string): Promise<Run> {
-  const r = await ferry(["sync", ...args, "--json", "--no-progress"], trace ? { trace } : {});
-  expect(r.code, r.stderr + r.stdout.slice(-2000)).toBe(0);
-  expect(r.stderr).toBe("");
-  return r;
-}
-function traced(file: string): TracedRequest[] {
-  return existsSync(file) ? lines(readFileSync(file, "utf8")).map((l) => JSON.parse(l) as TracedRequest) : [];
-}
-
-// ---------------------------------------------------------------------------------------------
-// trees
-
-const MiB = 1024 * 1024;
-const BIG = "big/twenty mib.bin";
-/** keys → sizes (the big one is random bytes; the rest short text or empty) */
-const TREE: Record<string, number> = {
-  "plain.txt": 12,
-  "with space.txt": 40,
-  "plus+sign.txt": 7,
-  "hash#tag.txt": 9,
-  "100% sure.txt": 3,
-  "ünïcödé/日本語 ファイル.txt": 30,
-  "emoji 🚀/rocket.txt": 5,
-  "nested/a/b/c/leaf.txt": 21,
-  "nested/a/sibling.md": 17,
-  "empty.txt": 0,
-  [BIG]: 20 * MiB + 12345,
-};
-const KEYS = Object.keys(TREE).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-
-/** Writes the tree with distinct past mtimes that have millisecond (and finer) fractions. */
-function writeTree(root: string, tree: Record<string, number>): void {
-  let i = 0;
-  for (const [key, size] of Object.entries(tree)) {
-    const path = join(root, key);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, size > 1024 ? randomBytes(size) : Buffer.from(`${key}:`.repeat(size)).subarray(0, size));
-    const mtime = 1_600_000_000.123 + i++ * 86_400.457;
-    utimesSync(path, mtime, mtime);
-  }
-}
-
-function files(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(relative(root, path).split("\\").join("/"));
-    }
-  };
-  walk(root);
-  return out.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-}
-
-/** Same keys, same bytes, mtimes within 1 ms. */
-function expectSameTree(actual: string, expected: string): void {
-  expect(files(actual)).toEqual(files(expected));
-  for (const key of files(expected)) {
-    const a = readFileSync(join(actual, key));
-    const e = readFileSync(join(expected, key));
-    expect(a.equals(e), `${key}: content differs`).toBe(true);
-    expect(Math.abs(statSync(join(actual, key)).mtimeMs - statSync(join(expected, key)).mtimeMs), `${key}: mtime`).toBeLessThanOrEqual(1);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -183,8 +48,7 @@ describe("ferry CLI ↔ S3 (built binary, s3rver)", () => {
     try {
       if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (cd /work/main && pnpm exec turbo run build)`);
       s3Server(); // fails here, naming the variable, when the test server is not running
-      work = mkdtempSync(join(tmpdir(), "ferry-s3-e2e-"));
-      writeFileSync(join(work, "http-trace.cjs"), TRACER);
+      work = harness.setUp();
       admin = rawClient();
       bucket = await createBucket(admin, "e2e");
       bucket2 = await createBucket(admin, "e2e2");
