@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { work, TREE, KEYS, TOTAL_BYTES, writeTree, type FileState, snapshot, expectSameBytes, ferry, show, summary, ok } from "./cli-e2e.js";
+import { work, TREE, KEYS, TOTAL_BYTES, writeTree, type FileState, snapshot, expectSameBytes, ferry, show, summary, ok } from "../../../tooling/testing/file-tree-cli.js";
 import { sftpServer, type SftpTestServer } from "./server-env.js";
 
 /**

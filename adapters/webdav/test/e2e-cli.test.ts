@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webdavServer, type ServerName, type WebdavTestServer } from "./server-env.js";
+import { work, TREE, KEYS, TOTAL_BYTES, writeTree, type FileState, snapshot, expectSameBytes, ferry, show, summary, ok } from "../../../tooling/testing/file-tree-cli.js";
 
 /**
  * End to end through the BUILT `ferry` binary (apps/cli/dist/bin.js): local → WebDAV → local
@@ -18,126 +16,9 @@ import { webdavServer, type ServerName, type WebdavTestServer } from "./server-e
  *   CLI has no --webdav-vendor flag) keeps mtimes at 1 s precision.
  */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../apps/cli/dist/bin.js");
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-webdav-"));
 const run = randomBytes(3).toString("hex");
 /** the remote root itself has a space, `+`, `#` and non-ASCII in its name */
 const remoteDir = (label: string) => `e2e ${run} ${label}+#ü`;
-
-// --- the tree: odd names, nesting, an empty file, one 10 MiB file; mtimes in the past with a fraction
-const BIG = randomBytes(10 * 1024 * 1024);
-const TREE: Record<string, Buffer | string> = {
-  "a.txt": "alpha\n",
-  "empty.txt": "",
-  "with space.txt": "space\n",
-  "plus+sign.txt": "plus\n",
-  "hash#tag.txt": "hash\n",
-  "100% sure.txt": "percent\n",
-  "emoji 🚀.txt": "above U+FFFF sorts after ｆ in UTF-8 order\n",
-  "ｆullwidth.txt": "fullwidth\n",
-  "ünïcödé/日本語 ファイル.txt": "unicode\n",
-  "dir with space/+plus#hash/leaf.txt": "leaf\n",
-  "nested/a/b/c/deep.txt": "deep\n",
-  "nested/a/sibling.txt": "sibling\n",
-  "big.bin": BIG,
-};
-const KEYS = Object.keys(TREE).sort();
-const TOTAL_BYTES = Object.values(TREE).reduce((n, v) => n + Buffer.byteLength(v), 0);
-const BASE_MTIME = 1_600_000_000.25; // 2020-09-13, with a quarter second
-
-function writeTree(root: string, tree: Record<string, Buffer | string>, mtimeBase = BASE_MTIME): void {
-  Object.entries(tree).forEach(([key, body], i) => {
-    const file = path.join(root, key);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, body);
-    fs.utimesSync(file, mtimeBase + i * 37, mtimeBase + i * 37);
-  });
-}
-
-interface FileState {
-  size: number;
-  sha256: string;
-  mtimeMs: number;
-}
-
-/** Every file under `root` by POSIX key (directories are implied, as in ferry). */
-function snapshot(root: string): Map<string, FileState> {
-  const out = new Map<string, FileState>();
-  const walk = (dir: string, prefix: string) => {
-    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, d.name);
-      if (d.isDirectory()) walk(full, `${prefix}${d.name}/`);
-      else {
-        const st = fs.statSync(full);
-        out.set(`${prefix}${d.name}`, { size: st.size, sha256: createHash("sha256").update(fs.readFileSync(full)).digest("hex"), mtimeMs: st.mtimeMs });
-      }
-    }
-  };
-  walk(root, "");
-  return out;
-}
-
-function expectSameBytes(actual: Map<string, FileState>, expected: Map<string, FileState>, what: string): void {
-  expect([...actual.keys()].sort(), `${what}: keys`).toEqual([...expected.keys()].sort());
-  for (const [key, e] of expected) expect(actual.get(key)?.sha256, `${what}: ${key}`).toBe(e.sha256);
-}
-
-// --- the binary
-interface FerryRun {
-  args: string[];
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  events: Array<Record<string, unknown> & { type: string }>;
-}
-
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(FERRY_|AWS_|AZURE_|RCLONE_)/.test(k) || k === "SSH_AUTH_SOCK") continue;
-    env[k] = v;
-  }
-  return { ...env, CI: "true", XDG_CONFIG_HOME: path.join(work, "no-config"), XDG_STATE_HOME: path.join(work, "state"), ...extra };
-}
-
-function ferry(args: string[], env: Record<string, string> = {}): Promise<FerryRun> {
-  // a missing build fails each test that needs it, with the fix
-  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm exec turbo run build)`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const events = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as FerryRun["events"][number]);
-      resolve({ args, code, stdout, stderr, events });
-    });
-  });
-}
-
-function show(r: FerryRun): string {
-  return `ferry ${r.args.map((a) => (/^[\w./:=@%-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\nexit ${r.code}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(-3000)}`;
-}
-
-function summary(r: FerryRun): Record<string, unknown> {
-  const s = r.events.filter((e) => e.type === "summary").at(-1);
-  if (!s) throw new Error(`no summary event\n${show(r)}`);
-  return s;
-}
-
-/** A successful --json run: exit 0, no failures, nothing odd on stderr (Node warnings included). */
-async function ok(args: string[], env?: Record<string, string>): Promise<Record<string, unknown>> {
-  const r = await ferry([...args, "--json"], env);
-  expect(r.code, show(r)).toBe(0);
-  expect(r.stderr, show(r)).toBe("");
-  const s = summary(r);
-  expect(s, show(r)).toMatchObject({ failed: 0, outcome: "success" });
-  return s;
-}
 
 // --- locations
 function location(server: WebdavTestServer, dir: string): string {

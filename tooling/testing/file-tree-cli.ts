@@ -7,13 +7,14 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
 /**
- * What the CLI end-to-end tests of this package share: the odd-named test tree, snapshots of a
- * local folder, and running the BUILT `ferry` binary with a clean environment. Each test file
- * gets its own module instance (vitest isolates files), so `work` is a scratch dir per file.
+ * What the CLI end-to-end tests of the remote file-system adapters (SFTP, WebDAV) share: the
+ * odd-named test tree, snapshots of a local folder, and running the BUILT `ferry` binary with a
+ * clean environment. Imported by relative path from their test files. Each test file gets its
+ * own module instance (vitest isolates files), so `work` is a scratch dir per file.
  */
 
-export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../apps/cli/dist/bin.js");
-export const work = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-sftp-"));
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../apps/cli/dist/bin.js");
+export const work = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-"));
 
 export const BIG = randomBytes(10 * 1024 * 1024);
 export const TREE: Record<string, Buffer | string> = {
@@ -128,5 +129,3 @@ export async function ok(args: string[], env?: Record<string, string>): Promise<
   expect(s, show(r)).toMatchObject({ failed: 0, outcome: "success" });
   return s;
 }
-
-// --- locations
