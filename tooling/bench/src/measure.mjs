@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const GNU_TIME = "/usr/bin/time";
+export const GNU_TIME = "/usr/bin/time";
 
 export const haveGnuTime = () => fs.existsSync(GNU_TIME);
 
@@ -40,22 +40,7 @@ export function measure(cmd, args, options = {}) {
     const done = (code, signal, spawnError) => {
       clearTimeout(timer);
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      let rssMB = null;
-      let cpu = null;
-      if (useTime) {
-        try {
-          // "Command exited with non-zero status N" may precede the format line
-          const lines = fs.readFileSync(timeFile, "utf8").trim().split("\n");
-          const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(lines[lines.length - 1] ?? "");
-          if (m) {
-            rssMB = Number(m[2]) / 1024;
-            cpu = Number(m[3]) + Number(m[4]);
-          }
-        } catch {
-          // time did not write the file (the command could not start)
-        }
-        fs.rmSync(timeFile, { force: true });
-      }
+      const { rssMB, cpu } = useTime ? readGnuTime(timeFile) : { rssMB: null, cpu: null };
       if (spawnError) stderr = keepTail(stderr, String(spawnError.message));
       // GNU time reports a command it could not run as status 127
       resolve({ ok: code === 0, code, signal, wall, cpu, rssMB, stdout, stderr });
@@ -63,4 +48,26 @@ export function measure(cmd, args, options = {}) {
     child.on("error", (e) => done(null, null, e));
     child.on("close", (code, signal) => done(code, signal));
   });
+}
+
+/**
+ * Peak RSS (MB) and CPU seconds (user + sys) from the file GNU time wrote with
+ * `-f "%e %M %U %S"`, which it then removes; nulls when the command could not start.
+ */
+export function readGnuTime(timeFile) {
+  let rssMB = null;
+  let cpu = null;
+  try {
+    // "Command exited with non-zero status N" may precede the format line
+    const lines = fs.readFileSync(timeFile, "utf8").trim().split("\n");
+    const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(lines[lines.length - 1] ?? "");
+    if (m) {
+      rssMB = Number(m[2]) / 1024;
+      cpu = Number(m[3]) + Number(m[4]);
+    }
+  } catch {
+    // time did not write the file (the command could not start)
+  }
+  fs.rmSync(timeFile, { force: true });
+  return { rssMB, cpu };
 }

@@ -6,8 +6,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { GNU_TIME, readGnuTime } from "./measure.mjs";
 
-const GNU_TIME = "/usr/bin/time";
 const TAIL = 4000;
 const running = new Set();
 
@@ -52,22 +52,7 @@ export function measureCommand(cmd, args, { env, timeoutMs } = {}) {
       clearTimeout(timer);
       running.delete(child);
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      let rssMB = null;
-      let cpu = null;
-      if (useTime) {
-        try {
-          // "Command exited with non-zero status N" may precede the format line
-          const lines = fs.readFileSync(timeFile, "utf8").trim().split("\n");
-          const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(lines[lines.length - 1] ?? "");
-          if (m) {
-            rssMB = Number(m[2]) / 1024;
-            cpu = Number(m[3]) + Number(m[4]);
-          }
-        } catch {
-          // time wrote nothing: the command could not start
-        }
-        fs.rmSync(timeFile, { force: true });
-      }
+      const { rssMB, cpu } = useTime ? readGnuTime(timeFile) : { rssMB: null, cpu: null };
       if (spawnError) stderr += String(spawnError.message);
       resolve({ ok: code === 0, code, signal, wall, cpu, rssMB, stdout, stderr });
     };
