@@ -261,7 +261,7 @@ export class LocalAdapter implements Adapter {
           ...(meta.mtime !== undefined ? { mtime: meta.mtime } : {}),
           ...(this.perms && meta.mode !== undefined ? { mode: meta.mode & 0o7777 } : {}),
           fsync: this.fsync,
-        });
+        }, options.onCommitWait);
       } catch (e) {
         if (e instanceof CopyFailure && e.side === "source") throw fsErrorForExisting(e, "copy", sourceKey);
         throw e;

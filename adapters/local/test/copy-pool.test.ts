@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { local } from "../src/index.js";
-import { CopyPool } from "../src/copy-pool.js";
+import { CopyPool, type FlushFilesystem } from "../src/copy-pool.js";
+import { FilesystemSync } from "../src/filesystem-sync.js";
 import { rejection, tempDir } from "./helpers.js";
 
 describe("local→local copies on worker threads", () => {
@@ -74,5 +76,117 @@ describe("local→local copies on worker threads", () => {
     const outcomes = await Promise.all(copies);
     expect(outcomes.some((o) => o !== "copied")).toBe(true);
     await expect(pool.copy({ ...job, temp: `${a}/.t9`, final: `${a}/out9` })).rejects.toThrow(/closed/);
+  });
+});
+
+/** A group flush the test answers by hand. */
+function manualFlush() {
+  const answers: Array<(ok: boolean) => void> = [];
+  let closed = false;
+  const sync: FlushFilesystem = {
+    flush: () => new Promise<boolean>((resolve) => answers.push(resolve)),
+    close: () => {
+      closed = true;
+    },
+  };
+  return { sync, answers, isClosed: () => closed };
+}
+
+describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many small files)", () => {
+  it("flushes the real filesystem", async () => {
+    const sync = new FilesystemSync(await tempDir("fs"));
+    expect(await sync.flush()).toBe(true);
+    expect(await sync.flush()).toBe(true);
+    sync.close();
+    expect(await sync.flush()).toBe(false);
+  });
+
+  it("a staged copy gives its slot back at once but appears under its name only after the flush", async () => {
+    const a = await tempDir("a");
+    await writeFile(`${a}/f.txt`, "staged bytes");
+    const flush = manualFlush();
+    const pool = new CopyPool(2, { syncFor: () => flush.sync });
+    let waiting = false;
+    const copied = pool.copy({ source: `${a}/f.txt`, noFollow: false, fsync: true, temp: `${a}/.t`, final: `${a}/out.txt`, mtime: 1_600_000_000_000 }, () => {
+      waiting = true;
+    });
+    await expect.poll(() => waiting).toBe(true);
+    await expect.poll(() => flush.answers.length).toBe(1);
+    // written, not yet renamed: nothing under the final name until the flush is done
+    expect(existsSync(`${a}/out.txt`)).toBe(false);
+    expect(await readFile(`${a}/.t`, "utf8")).toBe("staged bytes");
+    flush.answers[0]!(true);
+    expect(await copied).toEqual({ kind: "copied", size: 12, mtime: 1_600_000_000_000 });
+    expect(await readFile(`${a}/out.txt`, "utf8")).toBe("staged bytes");
+    expect((await stat(`${a}/out.txt`)).mtimeMs).toBe(1_600_000_000_000);
+    expect(existsSync(`${a}/.t`)).toBe(false);
+    await pool.close();
+  });
+
+  it("many copies share few flushes", async () => {
+    const a = await tempDir("a");
+    const flushes: number[] = [];
+    const real = new FilesystemSync(a);
+    const pool = new CopyPool(3, {
+      syncFor: () => ({ flush: () => (flushes.push(1), real.flush()), close: () => real.close() }),
+    });
+    const copies = Array.from({ length: 200 }, async (_, i) => {
+      await writeFile(`${a}/s${i}`, `file ${i}`);
+      return pool.copy({ source: `${a}/s${i}`, noFollow: false, fsync: true, temp: `${a}/.t${i}`, final: `${a}/d${i}` }, () => {});
+    });
+    await Promise.all(copies);
+    for (let i = 0; i < 200; i += 37) expect(await readFile(`${a}/d${i}`, "utf8")).toBe(`file ${i}`);
+    expect(flushes.length).toBeGreaterThan(0);
+    expect(flushes.length).toBeLessThan(50);
+    expect((await readdir(a)).filter((n) => n.startsWith(".t"))).toEqual([]);
+    await pool.close();
+  });
+
+  it("a failed flush falls back to one fsync per file, and later copies are not staged", async () => {
+    const a = await tempDir("a");
+    await writeFile(`${a}/f.txt`, "x");
+    const flush = manualFlush();
+    const pool = new CopyPool(1, { syncFor: () => flush.sync });
+    const job = { source: `${a}/f.txt`, noFollow: false, fsync: true };
+    const first = pool.copy({ ...job, temp: `${a}/.t1`, final: `${a}/one` }, () => {});
+    await expect.poll(() => flush.answers.length).toBe(1);
+    flush.answers[0]!(false);
+    await first;
+    expect(await readFile(`${a}/one`, "utf8")).toBe("x");
+    let staged = false;
+    await pool.copy({ ...job, temp: `${a}/.t2`, final: `${a}/two` }, () => (staged = true));
+    expect(staged).toBe(false);
+    expect(await readFile(`${a}/two`, "utf8")).toBe("x");
+    await pool.close();
+  });
+
+  it("a file over 1 MiB is fsync'ed on its own, not staged", async () => {
+    const a = await tempDir("a");
+    await writeFile(`${a}/big`, Buffer.alloc(2 * 1024 * 1024, 1));
+    const flush = manualFlush();
+    const pool = new CopyPool(1, { syncFor: () => flush.sync });
+    let staged = false;
+    await pool.copy({ source: `${a}/big`, noFollow: false, fsync: true, temp: `${a}/.t`, final: `${a}/copy` }, () => (staged = true));
+    expect(staged).toBe(false);
+    expect(flush.answers.length).toBe(0);
+    expect((await stat(`${a}/copy`)).size).toBe(2 * 1024 * 1024);
+    await pool.close();
+  });
+
+  it("closing the pool fails a staged copy and removes its temp file", async () => {
+    const a = await tempDir("a");
+    await writeFile(`${a}/f.txt`, "x");
+    const flush = manualFlush();
+    const pool = new CopyPool(1, { syncFor: () => flush.sync });
+    const copied = pool.copy({ source: `${a}/f.txt`, noFollow: false, fsync: true, temp: `${a}/.t`, final: `${a}/out` }, () => {}).then(
+      () => "copied",
+      (e: Error) => e.message,
+    );
+    await expect.poll(() => flush.answers.length).toBe(1);
+    await pool.close();
+    expect(await copied).toMatch(/closed/);
+    expect(flush.isClosed()).toBe(true);
+    expect(existsSync(`${a}/.t`)).toBe(false);
+    expect(existsSync(`${a}/out`)).toBe(false);
   });
 });

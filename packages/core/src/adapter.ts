@@ -127,6 +127,13 @@ export interface WriteOptions extends OperationOptions {
   multipartChunkSize?: number;
   /** parallel part uploads for one object */
   partConcurrency?: number;
+  /**
+   * Called (at most once per write) when the write holds no bytes or connections any more and
+   * only waits for a commit it shares with other writes — a local group commit, where one
+   * filesystem flush serves many files. The write still resolves only once it is durable under
+   * its final name; the caller may start other work meanwhile (the runner frees its slot).
+   */
+  onCommitWait?: () => void;
 }
 
 export interface WriteResult {

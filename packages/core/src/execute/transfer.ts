@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { PassThrough, Transform, type Readable } from "node:stream";
 import { createRequire } from "node:module";
 import type { Side, TransferAction } from "../actions.js";
-import { type Adapter, type WriteMeta, type WriteResult, canCopyServerSide } from "../adapter.js";
+import { type Adapter, type WriteMeta, type WriteOptions, type WriteResult, canCopyServerSide } from "../adapter.js";
 import { FerryError, toFerryError } from "../errors.js";
 import type { EventSink, TransferOp } from "../events.js";
 import type { Backup } from "./backup.js";
@@ -61,8 +61,12 @@ export function transferOp(from: Adapter, to: Adapter, serverSide: boolean): Tra
   return "copy";
 }
 
-/** Carries one planned transfer out, with retries; never throws (the outcome says). */
-export async function transferOne(action: TransferAction, ctx: TransferContext): Promise<TransferOutcome> {
+/**
+ * Carries one planned transfer out, with retries; never throws (the outcome says).
+ * `onCommitWait` is the destination's signal that this transfer only waits for a shared commit
+ * (WriteOptions.onCommitWait); it may come once per attempt.
+ */
+export async function transferOne(action: TransferAction, ctx: TransferContext, onCommitWait?: () => void): Promise<TransferOutcome> {
   const from = ctx.adapters[action.from];
   const to = ctx.adapters[action.to];
   // a local "server-side" copy still moves the bytes on this machine, so --bwlimit must see them
@@ -86,7 +90,7 @@ export async function transferOne(action: TransferAction, ctx: TransferContext):
           ctx.onBytes?.(n);
         };
         await ctx.requests?.take(1, ctx.signal);
-        return transferAttempt(action, from, to, serverSide, ctx, onBytes);
+        return transferAttempt(action, from, to, serverSide, ctx, onBytes, onCommitWait);
       },
       ctx.retry,
       ctx.signal,
@@ -106,6 +110,7 @@ async function transferAttempt(
   serverSide: boolean,
   ctx: TransferContext,
   onBytes: (n: number) => void,
+  onCommitWait: (() => void) | undefined,
 ): Promise<number> {
   const source = action.source;
   if (source.type === "dir") {
@@ -117,7 +122,7 @@ async function transferAttempt(
   if (action.target && ctx.backup) await ctx.backup.save(action.to, action.targetKey, ctx.signal);
 
   if (serverSide) {
-    const result = await to.copy!(from, action.key, action.targetKey, meta, writeOptions(ctx));
+    const result = await to.copy!(from, action.key, action.targetKey, meta, writeOptions(ctx, onCommitWait));
     onBytes(source.size);
     if (ctx.verify) await verifyWritten(to, action, result, undefined);
     return source.size;
@@ -132,14 +137,15 @@ async function transferAttempt(
   const body = await from.read(action.key, { signal: ctx.signal });
   const hasher = ctx.verify ? createHash("md5") : undefined;
   const stream = meter(body, action, ctx, onBytes, hasher);
-  const result = await to.write(action.targetKey, stream, meta, writeOptions(ctx));
+  const result = await to.write(action.targetKey, stream, meta, writeOptions(ctx, onCommitWait));
   if (ctx.verify) await verifyWritten(to, action, result, hasher?.digest("hex"));
   return source.size;
 }
 
-function writeOptions(ctx: TransferContext) {
+function writeOptions(ctx: TransferContext, onCommitWait: (() => void) | undefined): WriteOptions {
   return {
-    signal: ctx.signal,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(onCommitWait ? { onCommitWait } : {}),
     ...(ctx.multipartThreshold !== undefined ? { multipartThreshold: ctx.multipartThreshold } : {}),
     ...(ctx.multipartChunkSize !== undefined ? { multipartChunkSize: ctx.multipartChunkSize } : {}),
     ...(ctx.partConcurrency !== undefined ? { partConcurrency: ctx.partConcurrency } : {}),

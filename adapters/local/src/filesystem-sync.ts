@@ -1,0 +1,87 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/**
+ * Flushes one whole filesystem (`syncfs(2)`) on request, for group commits.
+ *
+ * Node has no `syncfs`, so a small shell started in a directory of that filesystem runs
+ * coreutils' `sync -f .` for every line it reads and answers `ok` or `fail`. One shell lives as
+ * long as the pool uses it: forking the tiny shell per flush is cheap, forking this process
+ * (hundreds of MB of address space) per flush would not be. The shell's cwd pins the
+ * filesystem, so no path ever crosses the pipe.
+ *
+ * Only Linux has `sync -f`; elsewhere (or when the shell cannot start, or a flush fails)
+ * `flush()` resolves false and the caller fsyncs each file instead.
+ */
+export class FilesystemSync {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private readonly waiting: Array<(ok: boolean) => void> = [];
+  private broken = process.platform !== "linux";
+
+  constructor(private readonly directory: string) {}
+
+  /** true once the filesystem's dirty data and metadata are on disk, false if that could not be done */
+  flush(): Promise<boolean> {
+    if (this.broken) return Promise.resolve(false);
+    const child = this.child ?? this.start();
+    if (!child) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      this.waiting.push(resolve);
+      this.hold(true);
+      child.stdin.write("\n");
+    });
+  }
+
+  close(): void {
+    this.broken = true;
+    this.child?.kill();
+    this.child = undefined;
+    this.answerAll(false);
+  }
+
+  private start(): ChildProcessWithoutNullStreams | undefined {
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn("/bin/sh", ["-c", 'while read -r _; do if sync -f .; then echo ok; else echo fail; fi; done'], {
+        cwd: this.directory,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+    } catch {
+      this.broken = true;
+      return undefined;
+    }
+    this.child = child;
+    child.stderr.resume();
+    child.stdin.on("error", () => this.fail());
+    child.on("error", () => this.fail());
+    child.on("exit", () => this.fail());
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const ok = line === "ok";
+      if (!ok) this.broken = true;
+      this.waiting.shift()?.(ok);
+      if (this.waiting.length === 0) this.hold(false);
+    });
+    this.hold(false);
+    return child;
+  }
+
+  /** The shell keeps the process alive only while a flush is awaited. */
+  private hold(on: boolean): void {
+    const child = this.child;
+    if (!child) return;
+    for (const handle of [child, child.stdout, child.stdin, child.stderr] as Array<{ ref?: () => void; unref?: () => void }>) {
+      if (on) handle.ref?.();
+      else handle.unref?.();
+    }
+  }
+
+  private fail(): void {
+    this.broken = true;
+    this.child = undefined;
+    this.answerAll(false);
+  }
+
+  private answerAll(ok: boolean): void {
+    for (const resolve of this.waiting.splice(0)) resolve(ok);
+  }
+}
