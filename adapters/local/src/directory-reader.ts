@@ -1,6 +1,6 @@
 import { lstatSync, statSync, type Dirent, type Stats } from "node:fs";
 import { readdir, readlink } from "node:fs/promises";
-import { join } from "node:path";
+import { sep } from "node:path";
 import { compareKeys } from "@ferry/core/keys";
 import { errnoOf, fsError } from "./fs-errors.js";
 import { specialKind } from "./entries.js";
@@ -110,7 +110,8 @@ async function symlinkItem(path: string, name: string, key: string, stats: FileF
 function classify(dir: string, keyPrefix: string, dirent: Dirent, context: ReadContext): WalkItem | undefined | Promise<WalkItem | undefined> {
   const name = dirent.name;
   const key = keyPrefix + name;
-  const path = join(dir, name);
+  // dir never ends with a separator here except at a filesystem root
+  const path = dir.endsWith(sep) ? dir + name : dir + sep + name;
   const isLink = dirent.isSymbolicLink();
   let stats: Stats;
   try {

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { FerryError, batchedListing, type BatchedListing, type Entry } from "@ferry/core";
 import { ADAPTER, aborted } from "./fs-errors.js";
-import { walkSorted, type WalkOptions } from "./walk.js";
+import { walkSortedBatches, type WalkOptions } from "./walk.js";
 import { decodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protocol.js";
 
 /**
@@ -58,24 +58,18 @@ async function* walkBatches(prefix: string, options: OffloadOptions): AsyncGener
   let last: string | undefined;
   let count = 0;
   let handOver = false;
-  let batch: Entry[] = [];
   try {
-    for await (const entry of walkSorted(prefix, options)) {
-      batch.push(entry);
-      last = entry.key;
-      count++;
-      if (batch.length >= IN_PROCESS_BATCH) {
-        yield batch;
-        batch = [];
-      }
+    for await (const batch of walkSortedBatches(prefix, { ...options, batchSize: Math.min(IN_PROCESS_BATCH, spawnAfter) })) {
+      last = batch[batch.length - 1]!.key;
+      count += batch.length;
+      yield batch;
       if (!script) continue;
-      if (count === spawnAfter) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+      if (!worker && count >= spawnAfter) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
       if (worker?.ready || count >= handOverAfter) {
         handOver = true;
         break;
       }
     }
-    if (batch.length > 0) yield batch;
     if (handOver && worker) yield* worker.batches(last, options);
   } finally {
     void worker?.stop();

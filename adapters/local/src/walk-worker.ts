@@ -7,7 +7,7 @@ import type { Entry } from "@ferry/core";
 // only the small entry points of core: the worker should be walking within milliseconds
 import { toFerryError } from "@ferry/core/errors";
 import { ADAPTER } from "./fs-errors.js";
-import { walkSorted, type WalkOptions } from "./walk.js";
+import { walkSortedBatches, type WalkOptions } from "./walk.js";
 import { BATCH_ENTRIES, encodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protocol.js";
 
 const port = parentPort;
@@ -54,16 +54,8 @@ async function run(): Promise<void> {
     ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
     warn: (message, key) => send({ t: "warn", message, ...(key !== undefined ? { key } : {}) }),
   };
-  let batch: Entry[] = [];
   try {
-    for await (const entry of walkSorted(request.prefix, options)) {
-      batch.push(entry);
-      if (batch.length >= BATCH_ENTRIES) {
-        await flush(batch);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await flush(batch);
+    for await (const batch of walkSortedBatches(request.prefix, { ...options, batchSize: BATCH_ENTRIES })) await flush(batch);
     send({ t: "end" });
   } catch (e) {
     const error = toFerryError(e, { adapter: ADAPTER });

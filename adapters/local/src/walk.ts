@@ -1,6 +1,6 @@
 import type { Stats } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { Entry } from "@ferry/core";
 import { FerryError } from "@ferry/core/errors";
 import { compareKeys, keyProblem } from "@ferry/core/keys";
@@ -76,13 +76,24 @@ async function startingDirectory(root: string, baseKey: string, links: LinkPolic
   return { path, ancestors };
 }
 
-/**
- * Every entry under `prefix` in ascending UTF-8 byte order of key. One directory is read at a
- * time and sorted with directories as `name/`; an explicit stack of those sorted listings
- * replaces recursion, and only the next `concurrency - 1` sibling directories are read ahead, so
- * memory is bounded by depth × concurrency × fan-out, never by the number of keys.
- */
+/** Every entry under `prefix` in ascending UTF-8 byte order of key (see walkSortedBatches). */
 export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGenerator<Entry> {
+  for await (const batch of walkSortedBatches(prefix, options)) yield* batch;
+}
+
+/** Entries per batch of walkSortedBatches unless asked otherwise. */
+const DEFAULT_BATCH = 256;
+
+/**
+ * Every entry under `prefix` in ascending UTF-8 byte order of key, `batchSize` entries at a
+ * time (one await per batch: per entry, the generator's promise round trips cost as much as
+ * the lstat). One directory is read at a time and sorted with directories as `name/`; an
+ * explicit stack of those sorted listings replaces recursion, and only the next
+ * `concurrency - 1` sibling directories are read ahead, so memory is bounded by depth ×
+ * concurrency × fan-out (plus one batch), never by the number of keys.
+ */
+export async function* walkSortedBatches(prefix: string, options: WalkOptions & { batchSize?: number }): AsyncGenerator<Entry[]> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   if (prefix) {
     const problem = keyProblem(prefix);
     if (problem) throw new FerryError("InvalidKey", `invalid prefix ${JSON.stringify(prefix)}: ${problem}`, { adapter: ADAPTER });
@@ -107,8 +118,11 @@ export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGe
   const ancestors = new Set(start.ancestors);
   const signal = options.signal;
 
+  // keys are validated names joined by "/": a concatenation is the path (path.join would
+  // re-normalise it, per directory)
+  const rootSlash = options.root.endsWith(sep) ? options.root : options.root + sep;
   const read = (item: WalkItem, after: string | undefined): Promise<WalkItem[]> =>
-    readSortedDirectory(join(options.root, ...item.key.split("/")), `${item.key}/`, context, { startAfter: after });
+    readSortedDirectory(rootSlash + (sep === "/" ? item.key : item.key.split("/").join(sep)), `${item.key}/`, context, { startAfter: after });
 
   const readAhead = (frame: Frame): void => {
     let started = 0;
@@ -133,8 +147,13 @@ export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGe
     },
   ];
   let yielded = 0;
+  let out: Entry[] = [];
 
   while (stack.length > 0) {
+    if (out.length >= batchSize) {
+      yield out;
+      out = [];
+    }
     if (signal?.aborted) throw aborted("listing");
     const frame = stack[stack.length - 1]!;
     if (frame.index >= frame.items.length) {
@@ -142,19 +161,19 @@ export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGe
       if (frame.identity) ancestors.delete(frame.identity);
       // a directory that yielded nothing and was not cut by startAfter is empty
       if (options.dirs && frame.directory && frame.startAfter === undefined && yielded === frame.yieldedBefore) {
-        yield directoryEntry(frame.directory.key, frame.directory.stats);
+        out.push(directoryEntry(frame.directory.key, frame.directory.stats));
         yielded++;
       }
       continue;
     }
     const item = frame.items[frame.index++]!;
     if (item.kind === "file") {
-      yield fileEntry(item.key, item.stats);
+      out.push(fileEntry(item.key, item.stats));
       yielded++;
       continue;
     }
     if (item.kind === "symlink") {
-      yield symlinkEntry(item.key, item.stats, item.target ?? "");
+      out.push(symlinkEntry(item.key, item.stats, item.target ?? ""));
       yielded++;
       continue;
     }
@@ -170,4 +189,5 @@ export async function* walkSorted(prefix: string, options: WalkOptions): AsyncGe
     ancestors.add(identity);
     stack.push({ items: children, index: 0, directory: item, identity, startAfter: after, yieldedBefore: yielded });
   }
+  if (out.length > 0) yield out;
 }
