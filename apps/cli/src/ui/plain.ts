@@ -73,10 +73,12 @@ export class PlainRenderer implements Renderer {
         return;
       case "skip": {
         const a = event.action;
-        const why = `${a.reason}${a.detail ? `: ${a.detail}` : ""}`;
-        const path = sidePath(ctx, a.side ?? "src", a.key);
-        if (NOTABLE_SKIPS.has(a.reason) && ctx.output.verbosity !== "quiet") this.lines.err(`skip: ${path} (${why})`);
-        else if (ctx.output.verbosity === "verbose") this.lines.out(`skip: ${path} (${why})`);
+        const notable = NOTABLE_SKIPS.has(a.reason) && ctx.output.verbosity !== "quiet";
+        // a no-op run brings one skip per key: format only the lines that are printed
+        if (!notable && ctx.output.verbosity !== "verbose") return;
+        const line = `skip: ${sidePath(ctx, a.side ?? "src", a.key)} (${a.reason}${a.detail ? `: ${a.detail}` : ""})`;
+        if (notable) this.lines.err(line);
+        else this.lines.out(line);
         return;
       }
       case "conflict": {

@@ -2,6 +2,7 @@ import type { Action, DeleteAction, MoveAction, Side, TransferAction } from "../
 import type { Adapter } from "../adapter.js";
 import { FerryError, toFerryError } from "../errors.js";
 import { type EventSink, type Phase, type RunOutcome, type RunStats, type RunSummary } from "../events.js";
+import { batchesOf } from "../plan/entry-batches.js";
 import { Backup } from "./backup.js";
 import { runDeletes, runMove } from "./deletes.js";
 import { type DeleteLimit, checkDeleteGuards } from "./guards.js";
@@ -111,33 +112,36 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
     // ── step 1: draw the whole plan ─────────────────────────────────────────────
     setPhase("listing");
     let planning = false;
-    for await (const action of plan) {
-      if (!planning) {
-        planning = true;
-        setPhase("planning");
-      }
-      if (options.signal?.aborted) return finish("aborted", "interrupted");
-      switch (action.type) {
-        case "skip":
-          if (action.reason !== "invalid-key") stats.skipped++;
-          emit({ type: "skip", action });
-          break;
-        case "transfer":
-          stats.toTransfer++;
-          stats.toTransferBytes += action.source.size;
-          emit({ type: "plan", action });
-          if (!options.dryRun) await transfers.push(action);
-          break;
-        case "delete":
-          stats.toDelete++;
-          emit({ type: "plan", action });
-          if (!options.dryRun) await deletes.push(action);
-          break;
-        case "move":
-          stats.toMove++;
-          emit({ type: "plan", action });
-          if (!options.dryRun) await (action.reason === "conflict-keep-both" ? asideMoves : moves).push(action);
-          break;
+    // a planner that offers batches (planOneWay does) costs one await per batch, not per key
+    for await (const actions of batchesOf(plan)) {
+      for (const action of actions) {
+        if (!planning) {
+          planning = true;
+          setPhase("planning");
+        }
+        if (options.signal?.aborted) return finish("aborted", "interrupted");
+        switch (action.type) {
+          case "skip":
+            if (action.reason !== "invalid-key") stats.skipped++;
+            emit({ type: "skip", action });
+            break;
+          case "transfer":
+            stats.toTransfer++;
+            stats.toTransferBytes += action.source.size;
+            emit({ type: "plan", action });
+            if (!options.dryRun) await transfers.push(action);
+            break;
+          case "delete":
+            stats.toDelete++;
+            emit({ type: "plan", action });
+            if (!options.dryRun) await deletes.push(action);
+            break;
+          case "move":
+            stats.toMove++;
+            emit({ type: "plan", action });
+            if (!options.dryRun) await (action.reason === "conflict-keep-both" ? asideMoves : moves).push(action);
+            break;
+        }
       }
     }
     await Promise.all([transfers.finish(), deletes.finish(), moves.finish(), asideMoves.finish()]);

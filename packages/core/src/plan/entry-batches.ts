@@ -9,22 +9,54 @@ import type { Entry } from "../adapter.js";
  */
 export const ENTRY_BATCHES: unique symbol = Symbol.for("ferry.entryBatches");
 
-export interface BatchedListing extends AsyncIterable<Entry> {
-  [ENTRY_BATCHES](): AsyncIterator<readonly Entry[]>;
+/**
+ * Any stream offering the same fast lane: the planner's own output (actions) is one too, so a
+ * no-op run hands 100k skips to the executor a batch per await.
+ */
+export interface Batched<T> extends AsyncIterable<T> {
+  [ENTRY_BATCHES](): AsyncIterator<readonly T[]>;
+}
+
+export type BatchedListing = Batched<Entry>;
+
+export function isBatched<T>(items: AsyncIterable<T>): items is Batched<T> {
+  return typeof (items as Partial<Batched<T>>)[ENTRY_BATCHES] === "function";
 }
 
 export function isBatchedListing(listing: AsyncIterable<Entry>): listing is BatchedListing {
-  return typeof (listing as Partial<BatchedListing>)[ENTRY_BATCHES] === "function";
+  return isBatched(listing);
 }
 
-/** A listing made from a source of batches: iterable entry by entry, or batch by batch. */
-export function batchedListing(batches: () => AsyncIterable<readonly Entry[]>): BatchedListing {
+/** A stream made from a source of batches: iterable item by item, or batch by batch. */
+export function batchedIterable<T>(batches: () => AsyncIterable<readonly T[]>): Batched<T> {
   return {
     [ENTRY_BATCHES]: () => batches()[Symbol.asyncIterator](),
     async *[Symbol.asyncIterator]() {
       for await (const batch of batches()) yield* batch;
     },
   };
+}
+
+/** A listing made from a source of batches: iterable entry by entry, or batch by batch. */
+export function batchedListing(batches: () => AsyncIterable<readonly Entry[]>): BatchedListing {
+  return batchedIterable(batches);
+}
+
+/** The batches of a stream: its own when it offers them, else one item per batch. */
+export async function* batchesOf<T>(items: AsyncIterable<T>): AsyncGenerator<readonly T[]> {
+  if (isBatched(items)) {
+    const it = items[ENTRY_BATCHES]();
+    try {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  for await (const item of items) yield [item];
 }
 
 /**

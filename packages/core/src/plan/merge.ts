@@ -29,6 +29,22 @@ export async function* mergeListings(
   listB: AsyncIterable<Entry>,
   options: MergeOptions = {},
 ): AsyncGenerator<MergedPair> {
+  for await (const pairs of mergeListingBatches(listA, listB, options)) yield* pairs;
+}
+
+/** Pairs per batch of mergeListingBatches at most. */
+const PAIR_BATCH = 1024;
+
+/**
+ * mergeListings a batch of pairs at a time: the pairs the buffered entries of both listings
+ * make are handed on together before the merge awaits the next batch of either listing, so a
+ * consumer awaits once per batch (memory: one batch of pairs, still constant in the keys).
+ */
+export async function* mergeListingBatches(
+  listA: AsyncIterable<Entry>,
+  listB: AsyncIterable<Entry>,
+  options: MergeOptions = {},
+): AsyncGenerator<MergedPair[]> {
   // cursors: an entry that is already buffered costs no await (see entry-batches.ts)
   const cursorA = new ListingCursor(listA);
   const cursorB = new ListingCursor(listB);
@@ -54,27 +70,30 @@ export async function* mergeListings(
   };
   const fillBoth = (): Promise<unknown> => Promise.all([cursorA.needsFill && cursorA.fill(), cursorB.needsFill && cursorB.fill()]);
 
+  let out: MergedPair[] = [];
   try {
     if (cursorA.needsFill || cursorB.needsFill) await fillBoth();
     takeA();
     takeB();
     while (entryA !== undefined || entryB !== undefined) {
       const order = entryA === undefined ? 1 : entryB === undefined ? -1 : compareKeys(keyA!, keyB!);
-      if (order < 0) {
-        yield { key: keyA!, a: entryA };
-        if (cursorA.needsFill) await cursorA.fill();
-        takeA();
-      } else if (order > 0) {
-        yield { key: keyB!, b: entryB };
-        if (cursorB.needsFill) await cursorB.fill();
-        takeB();
-      } else {
-        yield { key: keyA!, a: entryA, b: entryB };
-        if (cursorA.needsFill || cursorB.needsFill) await fillBoth();
-        takeA();
-        takeB();
+      const fillA = order <= 0 && cursorA.needsFill;
+      const fillB = order >= 0 && cursorB.needsFill;
+      if (order < 0) out.push({ key: keyA!, a: entryA });
+      else if (order > 0) out.push({ key: keyB!, b: entryB });
+      else out.push({ key: keyA!, a: entryA, b: entryB });
+      // hand the pairs on before waiting for a listing (and when the batch is full)
+      if (fillA || fillB || out.length >= PAIR_BATCH) {
+        yield out;
+        out = [];
       }
+      if (fillA && fillB) await fillBoth();
+      else if (fillA) await cursorA.fill();
+      else if (fillB) await cursorB.fill();
+      if (order <= 0) takeA();
+      if (order >= 0) takeB();
     }
+    if (out.length > 0) yield out;
   } finally {
     // stop the listings (closes cursors, sockets) when the consumer stops early
     await Promise.allSettled([cursorA.close(), cursorB.close()]);

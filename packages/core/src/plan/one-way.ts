@@ -4,8 +4,8 @@ import type { Comparator, EntryDetails } from "../compare/comparator.js";
 import { destinationIsNewer } from "../compare/comparators.js";
 import type { RunStats } from "../events.js";
 import { keyProblem } from "../keys.js";
-import { type MergedPair, mergeListings } from "./merge.js";
-import { orderedWindow } from "./ordered-window.js";
+import { type Batched, batchedIterable } from "./entry-batches.js";
+import { type MergedPair, mergeListingBatches } from "./merge.js";
 
 /** The part of a compiled filter the planner needs (see filter/). */
 export interface KeySelector {
@@ -57,7 +57,16 @@ export interface OneWayPlanInput {
  * Plans a one-way run (SPEC §3's four one-way modes) as a streaming merge-join of the two
  * sorted listings. Memory stays constant in the number of keys: nothing is collected.
  */
-export async function* planOneWay(input: OneWayPlanInput): AsyncGenerator<Action> {
+export function planOneWay(input: OneWayPlanInput): Batched<Action> {
+  return batchedIterable(() => planOneWayBatches(input));
+}
+
+/** Decisions that wait on a stat or a hash: left in flight, side by side, up to `checkers`. */
+function isPromise<R>(v: R | Promise<R>): v is Promise<R> {
+  return typeof (v as { then?: unknown } | null)?.then === "function";
+}
+
+async function* planOneWayBatches(input: OneWayPlanInput): AsyncGenerator<Action[]> {
   const { from, to, fromSide, toSide, stats } = input;
   const filter = input.filter;
   const mods = input.modifiers ?? {};
@@ -67,7 +76,7 @@ export async function* planOneWay(input: OneWayPlanInput): AsyncGenerator<Action
   let selected = 0;
   let limitReached = false;
 
-  const pairs = mergeListings(input.fromEntries, input.toEntries, {
+  const batches = mergeListingBatches(input.fromEntries, input.toEntries, {
     labelA: `${from.name} (${fromSide})`,
     labelB: `${to.name} (${toSide})`,
     mapA: input.transformKey,
@@ -167,15 +176,31 @@ export async function* planOneWay(input: OneWayPlanInput): AsyncGenerator<Action
     return { type: "skip", key, reason: "unsupported-type", entry, side: fromSide, detail: `${what} not supported by ${to.name}` };
   };
 
-  // Boxed, because an async generator awaits any promise it yields: comparisons must stay
-  // in flight side by side, up to `checkers` of them.
-  const decisions = (async function* () {
-    for await (const pair of pairs) {
-      const d = decide(pair);
+  // Decisions come out in the order of the keys. A synchronous one passes straight through
+  // while nothing waits before it; one that needs a stat or a hash waits in `pending`, and the
+  // ones after it queue behind it, at most `window` of them in flight.
+  const pending: Array<Action | Promise<Action>> = [];
+  try {
+    for await (const pairs of batches) {
+      const out: Action[] = [];
+      for (const pair of pairs) {
+        const d = decide(pair);
+        if (limitReached) break;
+        if (d === undefined) continue;
+        if (pending.length === 0 && !isPromise(d)) {
+          out.push(d);
+          continue;
+        }
+        if (isPromise(d)) d.catch(() => undefined); // surfaced when awaited in order
+        pending.push(d);
+        while (pending.length >= window || (pending.length > 0 && !isPromise(pending[0]))) out.push(await pending.shift()!);
+      }
+      if (out.length > 0) yield out;
       if (limitReached) break;
-      if (d !== undefined) yield { d };
     }
-  })();
-
-  yield* orderedWindow(decisions, (box) => box.d, window);
+    while (pending.length > 0) yield [await pending.shift()!];
+  } finally {
+    // stops the listings when the consumer stops early (or the limit is reached)
+    await batches.return(undefined);
+  }
 }
