@@ -15,6 +15,11 @@ import { decodeBatch, type WalkRequest, type WorkerMessage } from "./walk-protoc
  * exactly with `startAfter`), sending entries back in packed batches.
  */
 const SPAWN_AFTER = 250;
+/**
+ * …or when the walk is still going after this long: a cold disk can take 100 ms for the first
+ * 250 entries, and the worker takes as long again to load, so it should load meanwhile.
+ */
+const SPAWN_AFTER_MS = 15;
 /** hand over here at the latest, waiting for the worker if it is still loading */
 const HAND_OVER_AFTER = 5_000;
 
@@ -58,20 +63,27 @@ async function* walkBatches(prefix: string, options: OffloadOptions): AsyncGener
   let last: string | undefined;
   let count = 0;
   let handOver = false;
+  const spawn = () => {
+    if (!worker && script) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+  };
+  const spawnTimer = script && options.handOverAfter === undefined ? setTimeout(spawn, SPAWN_AFTER_MS) : undefined;
+  spawnTimer?.unref();
   try {
     for await (const batch of walkSortedBatches(prefix, { ...options, batchSize: Math.min(IN_PROCESS_BATCH, spawnAfter) })) {
       last = batch[batch.length - 1]!.key;
       count += batch.length;
       yield batch;
       if (!script) continue;
-      if (!worker && count >= spawnAfter) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+      if (count >= spawnAfter) spawn();
       if (worker?.ready || count >= handOverAfter) {
         handOver = true;
         break;
       }
     }
+    clearTimeout(spawnTimer);
     if (handOver && worker) yield* worker.batches(last, options);
   } finally {
+    clearTimeout(spawnTimer);
     void worker?.stop();
   }
 }
