@@ -1,5 +1,31 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { statfsSync } from "node:fs";
 import { createInterface } from "node:readline";
+
+/**
+ * Filesystems whose syncfs makes every file's data and metadata durable, as an fsync of each
+ * would (statfs f_type, linux/magic.h). Elsewhere — FUSE mounts (sshfs, rclone mount), NFS,
+ * SMB — syncfs may only push the page cache to a daemon or server without the flush a
+ * per-file fsync asks for, so files there keep their own fsync.
+ */
+const FULL_SYNCFS = new Set([
+  0xef53, // ext2, ext3, ext4
+  0x58465342, // xfs
+  0x9123683e, // btrfs
+  0xf2f52010, // f2fs
+  0x2fc12fc1, // zfs
+  0x794c7630, // overlayfs (syncs its upper filesystem)
+  0x01021994, // tmpfs (nothing to flush)
+]);
+
+/** True when a group commit on the filesystem holding `directory` is as durable as per-file fsyncs. */
+export function groupCommitSafe(directory: string, statfs: (path: string) => { type: number } = statfsSync): boolean {
+  try {
+    return FULL_SYNCFS.has(statfs(directory).type);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Flushes one whole filesystem (`syncfs(2)`) on request, for group commits.
@@ -10,15 +36,18 @@ import { createInterface } from "node:readline";
  * (hundreds of MB of address space) per flush would not be. The shell's cwd pins the
  * filesystem, so no path ever crosses the pipe.
  *
- * Only Linux has `sync -f`; elsewhere (or when the shell cannot start, or a flush fails)
- * `flush()` resolves false and the caller fsyncs each file instead.
+ * Only Linux has `sync -f`; elsewhere, on a filesystem not known to sync fully
+ * (groupCommitSafe), or when the shell cannot start or a flush fails, `flush()` resolves false
+ * and the caller fsyncs each file instead.
  */
 export class FilesystemSync {
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly waiting: Array<(ok: boolean) => void> = [];
   private broken = process.platform !== "linux";
 
-  constructor(private readonly directory: string) {}
+  constructor(private readonly directory: string) {
+    if (!this.broken && !groupCommitSafe(directory)) this.broken = true;
+  }
 
   /** true once the filesystem's dirty data and metadata are on disk, false if that could not be done */
   flush(): Promise<boolean> {

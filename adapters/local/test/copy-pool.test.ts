@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { local } from "../src/index.js";
 import { CopyPool, type FlushFilesystem } from "../src/copy-pool.js";
-import { FilesystemSync } from "../src/filesystem-sync.js";
+import { FilesystemSync, groupCommitSafe } from "../src/filesystem-sync.js";
 import { rejection, tempDir } from "./helpers.js";
 
 describe("local→local copies on worker threads", () => {
@@ -93,7 +94,21 @@ function manualFlush() {
 }
 
 describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many small files)", () => {
-  it("flushes the real filesystem", async () => {
+  it("trusts syncfs only on filesystems that flush fully (ext4, xfs, btrfs, …), not FUSE or NFS", () => {
+    expect(groupCommitSafe("/x", () => ({ type: 0xef53 }))).toBe(true);
+    expect(groupCommitSafe("/x", () => ({ type: 0x58465342 }))).toBe(true);
+    expect(groupCommitSafe("/x", () => ({ type: 0x65735546 }))).toBe(false); // FUSE
+    expect(groupCommitSafe("/x", () => ({ type: 0x6969 }))).toBe(false); // NFS
+    expect(groupCommitSafe("/x", () => ({ type: 0xfe534d42 }))).toBe(false); // SMB2
+    expect(
+      groupCommitSafe("/x", () => {
+        throw new Error("ENOENT");
+      }),
+    ).toBe(false);
+  });
+
+  // skipped (and named) on a temp directory whose filesystem group commits do not trust
+  it.skipIf(!groupCommitSafe(tmpdir()))("flushes the real filesystem (the temp directory's)", async () => {
     const sync = new FilesystemSync(await tempDir("fs"));
     expect(await sync.flush()).toBe(true);
     expect(await sync.flush()).toBe(true);
