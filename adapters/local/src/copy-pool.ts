@@ -220,13 +220,13 @@ interface Pending {
   parked?: boolean;
 }
 
-/** The staged copies of one filesystem, and the flush that serves them. */
 /** What a group commit needs of FilesystemSync (tests hand in their own). */
 export interface FlushFilesystem {
   flush(): Promise<boolean>;
   close(): void;
 }
 
+/** The staged copies of one filesystem, and the flush that serves them. */
 interface CommitGroup {
   sync: FlushFilesystem;
   /** ids of staged copies waiting for the next flush */
