@@ -29,7 +29,7 @@ export async function openBlob(
     const res = await blob.download(offset, count, { maxRetryRequests: 5, ...(signal ? { abortSignal: signal } : {}) });
     const body = (res.readableStreamBody as Readable | undefined) ?? Readable.from([]);
     const size = res.contentLength ?? 0;
-    if (range || parallel.concurrency <= 1 || size <= 2 * parallel.partSize) return body;
+    if (range) return body;
     const etag = res.etag;
     return orderedRangedDownload({
       first: body,

@@ -43,8 +43,6 @@ export interface CopyJob {
 
 export type CopyOutcome =
   | { kind: "copied"; size: number; mtime: number }
-  /** written to the temp file, not yet flushed nor renamed: internal to the pool, never returned */
-  | { kind: "staged"; size: number; mtime: number; dev: number }
   /** the source is a symlink (only with noFollow) or not a regular file: nothing was written */
   | { kind: "symlink" }
   | { kind: "not-a-file" };
@@ -67,9 +65,13 @@ type Task =
   | (CopyJob & { op: "copy"; id: number; stageUpTo?: number })
   | { op: "commit"; id: number; temp: string; final: string; fsync: boolean };
 
+/** A worker's answers besides a CopyOutcome: written but not yet flushed nor renamed; renamed. */
+type Staged = { kind: "staged"; size: number; mtime: number; dev: number };
+type Committed = { kind: "committed" };
+
 interface Reply {
   id: number;
-  outcome?: CopyOutcome | { kind: "committed" };
+  outcome?: CopyOutcome | Staged | Committed;
   error?: { message: string; code?: string; syscall?: string; side: "source" | "target" };
 }
 
@@ -292,9 +294,9 @@ export class CopyPool {
 
   constructor(
     private readonly size: number,
-    options: { groupCommit?: boolean; syncFor?: (directory: string) => FlushFilesystem } = {},
+    options: { syncFor?: (directory: string) => FlushFilesystem } = {},
   ) {
-    this.groupCommit = (options.groupCommit ?? true) && process.platform === "linux";
+    this.groupCommit = process.platform === "linux";
     this.syncFor = options.syncFor ?? ((directory) => new FilesystemSync(directory));
   }
 
@@ -401,7 +403,7 @@ export class CopyPool {
     if (pending.parked) this.parked--;
   }
 
-  private stage(id: number, pending: Pending, outcome: { size: number; mtime: number; dev: number }): void {
+  private stage(id: number, pending: Pending, outcome: Staged): void {
     pending.staged = { size: outcome.size, mtime: outcome.mtime };
     this.staged++;
     let group = this.groups.get(outcome.dev);

@@ -73,6 +73,7 @@ async function* walkBatches(prefix: string, options: OffloadOptions): AsyncGener
   const spawn = () => {
     if (!worker && script) worker = new ListingWorker(script, { prefix, root: options.root, links: options.links, dirs: options.dirs, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
+  // a test that sets handOverAfter pins where the worker takes over: no timer then
   const spawnTimer = script && options.handOverAfter === undefined ? setTimeout(spawn, SPAWN_AFTER_MS) : undefined;
   spawnTimer?.unref();
   try {

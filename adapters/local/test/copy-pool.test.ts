@@ -93,6 +93,14 @@ function manualFlush() {
   return { sync, answers, isClosed: () => closed };
 }
 
+/** A folder holding one source file, and a pool whose group flushes the test answers by hand. */
+async function stagingSetup(name: string, content: string | Buffer, poolSize = 1) {
+  const a = await tempDir("a");
+  await writeFile(`${a}/${name}`, content);
+  const flush = manualFlush();
+  return { a, flush, pool: new CopyPool(poolSize, { syncFor: () => flush.sync }) };
+}
+
 describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many small files)", () => {
   it("trusts syncfs only on filesystems that flush fully (ext4, xfs, btrfs, …), not FUSE or NFS", () => {
     expect(groupCommitSafe("/x", () => ({ type: 0xef53 }))).toBe(true);
@@ -117,10 +125,7 @@ describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many
   });
 
   it("a staged copy gives its slot back at once but appears under its name only after the flush", async () => {
-    const a = await tempDir("a");
-    await writeFile(`${a}/f.txt`, "staged bytes");
-    const flush = manualFlush();
-    const pool = new CopyPool(2, { syncFor: () => flush.sync });
+    const { a, flush, pool } = await stagingSetup("f.txt", "staged bytes", 2);
     let waiting = false;
     const copied = pool.copy({ source: `${a}/f.txt`, noFollow: false, fsync: true, temp: `${a}/.t`, final: `${a}/out.txt`, mtime: 1_600_000_000_000 }, () => {
       waiting = true;
@@ -158,10 +163,7 @@ describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many
   });
 
   it("a failed flush falls back to one fsync per file, and later copies are not staged", async () => {
-    const a = await tempDir("a");
-    await writeFile(`${a}/f.txt`, "x");
-    const flush = manualFlush();
-    const pool = new CopyPool(1, { syncFor: () => flush.sync });
+    const { a, flush, pool } = await stagingSetup("f.txt", "x");
     const job = { source: `${a}/f.txt`, noFollow: false, fsync: true };
     const first = pool.copy({ ...job, temp: `${a}/.t1`, final: `${a}/one` }, () => {});
     await expect.poll(() => flush.answers.length).toBe(1);
@@ -176,10 +178,7 @@ describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many
   });
 
   it("a file over 1 MiB is fsync'ed on its own, not staged", async () => {
-    const a = await tempDir("a");
-    await writeFile(`${a}/big`, Buffer.alloc(2 * 1024 * 1024, 1));
-    const flush = manualFlush();
-    const pool = new CopyPool(1, { syncFor: () => flush.sync });
+    const { a, flush, pool } = await stagingSetup("big", Buffer.alloc(2 * 1024 * 1024, 1));
     let staged = false;
     await pool.copy({ source: `${a}/big`, noFollow: false, fsync: true, temp: `${a}/.t`, final: `${a}/copy` }, () => (staged = true));
     expect(staged).toBe(false);
@@ -189,10 +188,7 @@ describe.skipIf(process.platform !== "linux")("group commit (one syncfs for many
   });
 
   it("closing the pool fails a staged copy and removes its temp file", async () => {
-    const a = await tempDir("a");
-    await writeFile(`${a}/f.txt`, "x");
-    const flush = manualFlush();
-    const pool = new CopyPool(1, { syncFor: () => flush.sync });
+    const { a, flush, pool } = await stagingSetup("f.txt", "x");
     const copied = pool.copy({ source: `${a}/f.txt`, noFollow: false, fsync: true, temp: `${a}/.t`, final: `${a}/out` }, () => {}).then(
       () => "copied",
       (e: Error) => e.message,

@@ -24,7 +24,6 @@ export async function openObject(client: S3Client, req: DownloadRequest): Promis
   const first = await get(client, req, {});
   const size = first.ContentLength ?? 0;
   const body = first.Body as Readable;
-  if (req.concurrency <= 1 || size <= 2 * req.partSize) return body;
   const etag = first.ETag;
   return orderedRangedDownload({
     first: body,

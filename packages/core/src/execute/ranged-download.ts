@@ -24,9 +24,11 @@ export interface RangedDownload {
  * fills a fast link to an object store. The first response (a plain whole-object read, which
  * also told us the size) supplies part 0; the others are fetched `concurrency` at a time and
  * memory holds at most that many parts. A part that fails mid-body is re-requested (SDKs retry
- * only until the headers).
+ * only until the headers). An object of at most two parts (or concurrency 1) is just `first`.
  */
 export function orderedRangedDownload(d: RangedDownload): Readable {
+  // with no second part to fetch alongside, the first response is the whole read
+  if (d.concurrency <= 1 || d.size <= 2 * d.partSize) return d.first;
   return Readable.from(partsInOrder(d), { objectMode: false, highWaterMark: 0 });
 }
 

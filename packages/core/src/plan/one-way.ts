@@ -6,6 +6,7 @@ import type { RunStats } from "../events.js";
 import { keyProblem } from "../keys.js";
 import { type Batched, batchedIterable } from "./entry-batches.js";
 import { type MergedPair, mergeListingBatches } from "./merge.js";
+import { orderedWindowBatches } from "./ordered-window.js";
 
 /** The part of a compiled filter the planner needs (see filter/). */
 export interface KeySelector {
@@ -59,11 +60,6 @@ export interface OneWayPlanInput {
  */
 export function planOneWay(input: OneWayPlanInput): Batched<Action> {
   return batchedIterable(() => planOneWayBatches(input));
-}
-
-/** Decisions that wait on a stat or a hash: left in flight, side by side, up to `checkers`. */
-function isPromise<R>(v: R | Promise<R>): v is Promise<R> {
-  return typeof (v as { then?: unknown } | null)?.then === "function";
 }
 
 async function* planOneWayBatches(input: OneWayPlanInput): AsyncGenerator<Action[]> {
@@ -176,31 +172,8 @@ async function* planOneWayBatches(input: OneWayPlanInput): AsyncGenerator<Action
     return { type: "skip", key, reason: "unsupported-type", entry, side: fromSide, detail: `${what} not supported by ${to.name}` };
   };
 
-  // Decisions come out in the order of the keys. A synchronous one passes straight through
-  // while nothing waits before it; one that needs a stat or a hash waits in `pending`, and the
-  // ones after it queue behind it, at most `window` of them in flight.
-  const pending: Array<Action | Promise<Action>> = [];
-  try {
-    for await (const pairs of batches) {
-      const out: Action[] = [];
-      for (const pair of pairs) {
-        const d = decide(pair);
-        if (limitReached) break;
-        if (d === undefined) continue;
-        if (pending.length === 0 && !isPromise(d)) {
-          out.push(d);
-          continue;
-        }
-        if (isPromise(d)) d.catch(() => undefined); // surfaced when awaited in order
-        pending.push(d);
-        while (pending.length >= window || (pending.length > 0 && !isPromise(pending[0]))) out.push(await pending.shift()!);
-      }
-      if (out.length > 0) yield out;
-      if (limitReached) break;
-    }
-    while (pending.length > 0) yield [await pending.shift()!];
-  } finally {
-    // stops the listings when the consumer stops early (or the limit is reached)
-    await batches.return(undefined);
-  }
+  // Decisions come out in the order of the keys; one that needs a stat or a hash waits in
+  // flight, side by side with up to `window` others, and the ones after it queue behind it.
+  // Leaving the loop (limit reached, consumer gone) closes the merge and so the listings.
+  yield* orderedWindowBatches(batches, decide, window, () => limitReached);
 }
