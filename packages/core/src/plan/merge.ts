@@ -17,7 +17,15 @@ export interface MergeOptions {
   labelB?: string;
   /** maps A's keys into B's namespace; must keep order (checked) */
   mapA?: (key: string) => string;
+  /**
+   * Hand on END_OF_B, in its place among the pairs, once listing B is exhausted: every pair
+   * after it has no `b` (the planner tells from it when nothing left can delete or overwrite).
+   */
+  markEndOfB?: boolean;
 }
+
+/** The marker pair of MergeOptions.markEndOfB: not a key (it has neither side). */
+export const END_OF_B: MergedPair = Object.freeze({ key: "" });
 
 /**
  * Streams the union of two listings sorted in byte order, pairing equal keys. Memory is one
@@ -71,10 +79,15 @@ export async function* mergeListingBatches(
   const fillBoth = (): Promise<unknown> => Promise.all([cursorA.needsFill && cursorA.fill(), cursorB.needsFill && cursorB.fill()]);
 
   let out: MergedPair[] = [];
+  let markEndOfB = options.markEndOfB === true;
   try {
     if (cursorA.needsFill || cursorB.needsFill) await fillBoth();
     takeA();
     takeB();
+    if (markEndOfB && entryB === undefined) {
+      markEndOfB = false;
+      out.push(END_OF_B);
+    }
     while (entryA !== undefined || entryB !== undefined) {
       const order = entryA === undefined ? 1 : entryB === undefined ? -1 : compareKeys(keyA!, keyB!);
       const fillA = order <= 0 && cursorA.needsFill;
@@ -91,7 +104,13 @@ export async function* mergeListingBatches(
       else if (fillA) await cursorA.fill();
       else if (fillB) await cursorB.fill();
       if (order <= 0) takeA();
-      if (order >= 0) takeB();
+      if (order >= 0) {
+        takeB();
+        if (markEndOfB && entryB === undefined) {
+          markEndOfB = false;
+          out.push(END_OF_B);
+        }
+      }
     }
     if (out.length > 0) yield out;
   } finally {

@@ -271,3 +271,48 @@ describe("auto compare against object stores", () => {
     expect(d.heads()).toBe(1);
   });
 });
+
+describe("a plan that settles (onlyAdditionsLeft)", () => {
+  const settling = (src: Entry[], dst: Entry[]) =>
+    planOneWay({
+      from: local,
+      to: local,
+      fromSide: "src",
+      toSide: "dst",
+      fromEntries: stream(src),
+      toEntries: stream(dst),
+      comparator: createComparator(local, local, { compare: "size-mtime", fromSide: "src", toSide: "dst" }),
+      details: noDetails,
+      deletes: true,
+      stats: emptyStats(),
+    });
+
+  it("turns true right after the last action that touches a receiving key, and stays true", async () => {
+    const p = settling([e("a"), e("c", 2), e("x"), e("y")], [e("b"), e("c"), e("d")]);
+    expect(p.onlyAdditionsLeft).toBe(false);
+    const seen: string[] = [];
+    for await (const a of p) seen.push(`${a.type}:${a.key}:${p.onlyAdditionsLeft}`);
+    expect(seen).toEqual([
+      "transfer:a:false",
+      "delete:b:false",
+      "transfer:c:false",
+      "delete:d:false",
+      "transfer:x:true",
+      "transfer:y:true",
+    ]);
+  });
+
+  it("is true from the first action when the receiving side is empty, and never leaks its marker", async () => {
+    const p = settling([e("a"), e("b")], []);
+    const seen: string[] = [];
+    for await (const a of p) seen.push(`${a.type}:${a.key}:${p.onlyAdditionsLeft}`);
+    expect(seen).toEqual(["transfer:a:true", "transfer:b:true"]);
+  });
+
+  it("stays false while the sending side ends first", async () => {
+    const p = settling([e("a")], [e("b"), e("c")]);
+    const seen: string[] = [];
+    for await (const a of p) seen.push(`${a.type}:${a.key}:${p.onlyAdditionsLeft}`);
+    expect(seen).toEqual(["transfer:a:false", "delete:b:false", "delete:c:false"]);
+  });
+});

@@ -5,7 +5,7 @@ import { destinationIsNewer } from "../compare/comparators.js";
 import type { RunStats } from "../events.js";
 import { keyProblem } from "../keys.js";
 import { type Batched, batchedIterable } from "./entry-batches.js";
-import { type MergedPair, mergeListingBatches } from "./merge.js";
+import { END_OF_B, type MergedPair, mergeListingBatches } from "./merge.js";
 import { orderedWindowBatches } from "./ordered-window.js";
 
 /** The part of a compiled filter the planner needs (see filter/). */
@@ -55,14 +55,39 @@ export interface OneWayPlanInput {
 }
 
 /**
+ * A plan that can tell, while it is still being drawn, that the rest of it only adds: once
+ * the receiving side's listing is behind the merge, every later key is new to the receiver,
+ * so no later action deletes, moves or overwrites anything. The delete guards then already
+ * see their final numbers, and the executor may start transfers before the plan is complete.
+ */
+export interface SettlingPlan {
+  /**
+   * True once the actions handed out so far include every one that touches an existing
+   * receiving key (read it after taking a batch: it describes what comes next).
+   */
+  readonly onlyAdditionsLeft: boolean;
+}
+
+export function isSettlingPlan(plan: AsyncIterable<Action>): plan is AsyncIterable<Action> & SettlingPlan {
+  return typeof (plan as Partial<SettlingPlan>).onlyAdditionsLeft === "boolean";
+}
+
+/**
  * Plans a one-way run (SPEC §3's four one-way modes) as a streaming merge-join of the two
  * sorted listings. Memory stays constant in the number of keys: nothing is collected.
  */
-export function planOneWay(input: OneWayPlanInput): Batched<Action> {
-  return batchedIterable(() => planOneWayBatches(input));
+export function planOneWay(input: OneWayPlanInput): Batched<Action> & SettlingPlan {
+  const progress = { onlyAdditionsLeft: false };
+  const plan = batchedIterable(() => planOneWayBatches(input, progress));
+  return Object.defineProperty(plan, "onlyAdditionsLeft", { get: () => progress.onlyAdditionsLeft, enumerable: true }) as Batched<Action> &
+    SettlingPlan;
 }
 
-async function* planOneWayBatches(input: OneWayPlanInput): AsyncGenerator<Action[]> {
+/** Stands for END_OF_B among the decisions, so it comes out in key order with them. */
+const RECEIVING_LISTED = Object.freeze({ type: "skip", key: "", reason: "identical" }) as unknown as Action;
+
+async function* planOneWayBatches(input: OneWayPlanInput, progress: { onlyAdditionsLeft: boolean }): AsyncGenerator<Action[]> {
+  progress.onlyAdditionsLeft = false;
   const { from, to, fromSide, toSide, stats } = input;
   const filter = input.filter;
   const mods = input.modifiers ?? {};
@@ -76,11 +101,13 @@ async function* planOneWayBatches(input: OneWayPlanInput): AsyncGenerator<Action
     labelA: `${from.name} (${fromSide})`,
     labelB: `${to.name} (${toSide})`,
     mapA: input.transformKey,
+    markEndOfB: true,
   });
 
   // Classifies a pair synchronously; returns an action, a promise of one (comparisons that
   // need a stat or a hash), or undefined (nothing to report).
   const decide = (pair: MergedPair): Action | Promise<Action> | undefined => {
+    if (pair === END_OF_B) return RECEIVING_LISTED;
     let a = pair.a;
     let b = pair.b;
     if (a) stats[foundKey]++;
@@ -175,5 +202,15 @@ async function* planOneWayBatches(input: OneWayPlanInput): AsyncGenerator<Action
   // Decisions come out in the order of the keys; one that needs a stat or a hash waits in
   // flight, side by side with up to `window` others, and the ones after it queue behind it.
   // Leaving the loop (limit reached, consumer gone) closes the merge and so the listings.
-  yield* orderedWindowBatches(batches, decide, window, () => limitReached);
+  for await (const actions of orderedWindowBatches(batches, decide, window, () => limitReached)) {
+    const marker = progress.onlyAdditionsLeft ? -1 : actions.indexOf(RECEIVING_LISTED);
+    if (marker < 0) {
+      yield actions;
+      continue;
+    }
+    // what precedes the marker is handed out while the flag is still false
+    if (marker > 0) yield actions.slice(0, marker);
+    progress.onlyAdditionsLeft = true;
+    if (marker < actions.length - 1) yield actions.slice(marker + 1);
+  }
 }
