@@ -153,6 +153,18 @@ describe("transfers that start before the plan is complete", () => {
     expect(await keys(src.adapter)).toEqual([]);
   });
 
+  it("say they are transferring only once one starts", async () => {
+    const src = freshMemory("src");
+    const dst = freshMemory("dst");
+    await put(src.adapter, "a.txt", "a");
+    await put(src.adapter, "z.txt", "z");
+    await put(dst.adapter, "a.txt", "a");
+    const phases: string[] = [];
+    const result = await sync(src.adapter, dst.adapter, { existing: true, onEvent: (e) => void (e.type === "phase" && phases.push(e.phase)) });
+    expect(result.stats.outcome).toBe("success");
+    expect(phases).toEqual(["listing", "planning", "done"]);
+  });
+
   it("a listing that fails later fails the run after the running transfers end; nothing is deleted", async () => {
     const src = freshMemory("src");
     const dst = freshMemory("dst");

@@ -187,8 +187,13 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
   /** Runs the spooled transfers, or (`live`) the ones the planner is still handing over. */
   const doTransfers = async (source: AsyncIterable<TransferAction> = transfers.drain(), live = false) => {
     if (!live && transfers.count === 0) return;
-    if (phase !== "transferring") setPhase("transferring");
-    transferStarted = Date.now();
+    const begin = () => {
+      if (phase !== "transferring") setPhase("transferring");
+      transferStarted = Date.now();
+    };
+    // a live run is in the transferring phase from its first transfer on (there may be none)
+    if (live) source = startingWith(source, begin);
+    else begin();
     const ctx: TransferContext = {
       adapters: options.adapters,
       retry,
@@ -401,6 +406,18 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
  * waits when it is full): enough to keep every slot busy, small next to a listing.
  */
 const LIVE_QUEUE = 4096;
+
+/** The stream, calling `onFirst` just before its first item. */
+async function* startingWith<T>(items: AsyncIterable<T>, onFirst: () => void): AsyncGenerator<T> {
+  let first = true;
+  for await (const item of items) {
+    if (first) {
+      first = false;
+      onFirst();
+    }
+    yield item;
+  }
+}
 
 async function* concat<T>(first: AsyncIterable<T>, then: AsyncIterable<T>): AsyncGenerator<T> {
   yield* first;
