@@ -1,10 +1,8 @@
 import { defineConfig } from "vitest/config";
-import { tolerateKnownUnhandledErrors } from "./tooling/vitest.known-errors.js";
 
 // One vitest run over every package (each package keeps its own vitest.config.ts).
 export default defineConfig({
   test: {
     projects: ["packages/*", "adapters/*", "apps/*"],
-    onUnhandledError: tolerateKnownUnhandledErrors,
   },
 });

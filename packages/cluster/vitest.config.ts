@@ -1,6 +1,5 @@
 import { defineConfig } from "vitest/config";
 import { ferryVitest } from "../../tooling/vitest.preset.js";
-import { tolerateKnownUnhandledErrors } from "../../tooling/vitest.known-errors.js";
 
 export default defineConfig(
   ferryVitest({
@@ -10,7 +9,6 @@ export default defineConfig(
       // the distributed suites share one Redis and one s3rver, and spawn workers: one file at a time
       fileParallelism: false,
       testTimeout: 180_000,
-      onUnhandledError: tolerateKnownUnhandledErrors,
     },
   }),
 );

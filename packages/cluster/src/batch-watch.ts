@@ -82,7 +82,12 @@ export class BatchWatch {
    * leave a reaction on it holding its result — a leak of one batch per race.)
    */
   guard<T>(p: Promise<T>): Promise<T> {
-    if (this.fatal) return Promise.reject(this.fatal);
+    if (this.fatal) {
+      // the command is abandoned, but still settles — with "Connection is closed." once the
+      // client goes — and a rejection nobody handles would end the process
+      p.catch(() => {});
+      return Promise.reject(this.fatal);
+    }
     return new Promise<T>((resolve, reject) => {
       this.onLost.add(reject);
       p.then(resolve, reject).finally(() => this.onLost.delete(reject));
