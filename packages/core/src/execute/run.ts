@@ -184,15 +184,15 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
     }
   };
 
-  /** Runs the spooled transfers, or (`live`) the ones the planner is still handing over. */
-  const doTransfers = async (source: AsyncIterable<TransferAction> = transfers.drain(), live = false) => {
-    if (!live && transfers.count === 0) return;
+  /** Runs the spooled transfers, or (`streaming`) the ones the planner is still handing over. */
+  const doTransfers = async (source: AsyncIterable<TransferAction> = transfers.drain(), streaming = false) => {
+    if (!streaming && transfers.count === 0) return;
     const begin = () => {
       if (phase !== "transferring") setPhase("transferring");
       transferStarted = Date.now();
     };
-    // a live run is in the transferring phase from its first transfer on (there may be none)
-    if (live) source = startingWith(source, begin);
+    // a streaming run is in the transferring phase from its first transfer on (there may be none)
+    if (streaming) source = startingWith(source, begin);
     else begin();
     const ctx: TransferContext = {
       adapters: options.adapters,

@@ -291,7 +291,7 @@ describe("a plan that settles (onlyAdditionsLeft)", () => {
     const p = settling([e("a"), e("c", 2), e("x"), e("y")], [e("b"), e("c"), e("d")]);
     expect(p.onlyAdditionsLeft).toBe(false);
     const seen: string[] = [];
-    for await (const a of p) seen.push(`${a.type}:${a.key}:${p.onlyAdditionsLeft}`);
+    for await (const a of p) seen.push(`${a.type}:${"key" in a ? a.key : a.fromKey}:${p.onlyAdditionsLeft}`);
     expect(seen).toEqual([
       "transfer:a:false",
       "delete:b:false",
@@ -305,14 +305,14 @@ describe("a plan that settles (onlyAdditionsLeft)", () => {
   it("is true from the first action when the receiving side is empty, and never leaks its marker", async () => {
     const p = settling([e("a"), e("b")], []);
     const seen: string[] = [];
-    for await (const a of p) seen.push(`${a.type}:${a.key}:${p.onlyAdditionsLeft}`);
+    for await (const a of p) seen.push(`${a.type}:${"key" in a ? a.key : a.fromKey}:${p.onlyAdditionsLeft}`);
     expect(seen).toEqual(["transfer:a:true", "transfer:b:true"]);
   });
 
   it("stays false while the sending side ends first", async () => {
     const p = settling([e("a")], [e("b"), e("c")]);
     const seen: string[] = [];
-    for await (const a of p) seen.push(`${a.type}:${a.key}:${p.onlyAdditionsLeft}`);
+    for await (const a of p) seen.push(`${a.type}:${"key" in a ? a.key : a.fromKey}:${p.onlyAdditionsLeft}`);
     expect(seen).toEqual(["transfer:a:false", "delete:b:false", "delete:c:false"]);
   });
 });
