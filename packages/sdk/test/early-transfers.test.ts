@@ -43,11 +43,18 @@ function recorded(inner: Adapter) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 60));
 
+/** Fresh source and destination locations holding `NAME.txt` (body NAME) for each name given. */
+async function sides(srcNames: string[], dstNames: string[] = []) {
+  const src = freshMemory("src");
+  const dst = freshMemory("dst");
+  for (const k of srcNames) await put(src.adapter, `${k}.txt`, k);
+  for (const k of dstNames) await put(dst.adapter, `${k}.txt`, k);
+  return { src, dst };
+}
+
 describe("transfers that start before the plan is complete", () => {
   it("start as soon as the destination turns out empty, while the source is still listed", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    for (const k of ["a", "b", "c", "x", "y", "z"]) await put(src.adapter, `${k}.txt`, k);
+    const { src, dst } = await sides(["a", "b", "c", "x", "y", "z"]);
     const held = heldListing(src.adapter, 3);
     const target = recorded(dst.adapter);
     const run = sync(held.adapter, target.adapter, { delete: true });
@@ -84,10 +91,7 @@ describe("transfers that start before the plan is complete", () => {
   });
 
   it("do not start while the destination may still hold keys the plan would delete or overwrite", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    for (const k of ["a", "b", "z"]) await put(src.adapter, `${k}.txt`, k);
-    await put(dst.adapter, "m.txt", "m");
+    const { src, dst } = await sides(["a", "b", "z"], ["m"]);
     const held = heldListing(src.adapter, 2);
     const target = recorded(dst.adapter);
     const run = sync(held.adapter, target.adapter, { delete: true, force: true });
@@ -98,10 +102,7 @@ describe("transfers that start before the plan is complete", () => {
   });
 
   it("never when the guards refuse at that point: nothing is written", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    for (const k of ["x", "y", "z"]) await put(src.adapter, `${k}.txt`, k);
-    for (const k of ["a", "b", "c"]) await put(dst.adapter, `${k}.txt`, k);
+    const { src, dst } = await sides(["x", "y", "z"], ["a", "b", "c"]);
     const held = heldListing(src.adapter, 1);
     const target = recorded(dst.adapter);
     const run = sync(held.adapter, target.adapter, { delete: true, maxDelete: "50%" });
@@ -115,10 +116,7 @@ describe("transfers that start before the plan is complete", () => {
   });
 
   it("never before a confirmation the plan needs: a declined plan writes nothing", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    for (const k of ["x", "y"]) await put(src.adapter, `${k}.txt`, k);
-    await put(dst.adapter, "a.txt", "a");
+    const { src, dst } = await sides(["x", "y"], ["a"]);
     const held = heldListing(src.adapter, 1);
     const target = recorded(dst.adapter);
     let asked = 0;
@@ -140,9 +138,7 @@ describe("transfers that start before the plan is complete", () => {
   });
 
   it("never for move, whose source deletes would run into its own listing", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    for (const k of ["a", "b", "c"]) await put(src.adapter, `${k}.txt`, k);
+    const { src, dst } = await sides(["a", "b", "c"]);
     const held = heldListing(src.adapter, 2);
     const target = recorded(dst.adapter);
     const run = move(held.adapter, target.adapter);
@@ -154,11 +150,7 @@ describe("transfers that start before the plan is complete", () => {
   });
 
   it("say they are transferring only once one starts", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    await put(src.adapter, "a.txt", "a");
-    await put(src.adapter, "z.txt", "z");
-    await put(dst.adapter, "a.txt", "a");
+    const { src, dst } = await sides(["a", "z"], ["a"]);
     const phases: string[] = [];
     const result = await sync(src.adapter, dst.adapter, { existing: true, onEvent: (e) => void (e.type === "phase" && phases.push(e.phase)) });
     expect(result.stats.outcome).toBe("success");
@@ -166,9 +158,7 @@ describe("transfers that start before the plan is complete", () => {
   });
 
   it("a listing that fails later fails the run after the running transfers end; nothing is deleted", async () => {
-    const src = freshMemory("src");
-    const dst = freshMemory("dst");
-    for (const k of ["a", "b", "c"]) await put(src.adapter, `${k}.txt`, k);
+    const { src, dst } = await sides(["a", "b", "c"]);
     const held = heldListing(src.adapter, 2);
     const target = recorded(dst.adapter);
     const run = sync(held.adapter, target.adapter, { delete: true });

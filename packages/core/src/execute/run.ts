@@ -5,7 +5,7 @@ import { type EventSink, type Phase, type RunOutcome, type RunStats, type RunSum
 import { batchesOf } from "../plan/entry-batches.js";
 import { type SettlingPlan, isSettlingPlan } from "../plan/one-way.js";
 import { Backup } from "./backup.js";
-import { runDeletes, runMove } from "./deletes.js";
+import { type DeleteResultItem, runDeletes, runMove } from "./deletes.js";
 import { type DeleteLimit, checkDeleteGuards } from "./guards.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { InProcessRunner, type TransferRunner } from "./runner.js";
@@ -153,6 +153,31 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
     await transfersRunning;
   };
 
+  /** Counts and reports the outcomes of a batch of deletes. */
+  const recordDeletes = (results: readonly DeleteResultItem[]) => {
+    for (const r of results) {
+      if (r.error) {
+        fail(r.error);
+        emit({ type: "error", action: r.action, op: "delete", side: r.action.side, error: r.error.toJSON() });
+      } else {
+        stats.deleted++;
+        emit({ type: "delete", action: r.action, dryRun: false });
+      }
+    }
+  };
+  /** Runs one move, counts and reports it; the error when it failed. */
+  const moveOne = async (move: MoveAction): Promise<FerryError | undefined> => {
+    const error = await runMove(move, deleteCtx);
+    if (error) {
+      fail(error);
+      emit({ type: "error", action: move, op: "move", side: move.side, error: error.toJSON() });
+    } else {
+      stats.moved++;
+      emit({ type: "move", action: move, dryRun: false });
+    }
+    return error;
+  };
+
   // keys ("side\0key") whose aside move failed: a transfer onto or out of them would destroy
   // the only copy of a version, so it is not started
   const blocked = new Set<string>();
@@ -161,15 +186,7 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
     setPhase("transferring");
     for await (const move of asideMoves.drain()) {
       if (stopped()) break;
-      const error = await runMove(move, deleteCtx);
-      if (error) {
-        fail(error);
-        blocked.add(`${move.side}\0${move.fromKey}`).add(`${move.side}\0${move.toKey}`);
-        emit({ type: "error", action: move, op: "move", side: move.side, error: error.toJSON() });
-      } else {
-        stats.moved++;
-        emit({ type: "move", action: move, dryRun: false });
-      }
+      if (await moveOne(move)) blocked.add(`${move.side}\0${move.fromKey}`).add(`${move.side}\0${move.toKey}`);
     }
   };
   const unblocked = async function* (all: AsyncIterable<TransferAction>): AsyncGenerator<TransferAction> {
@@ -217,17 +234,7 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
     const flushSourceDeletes = async () => {
       const batch = sourceDeletes.splice(0);
       if (!batch.length) return;
-      for await (const results of runDeletes(toAsync(batch), deleteCtx, () => false)) {
-        for (const r of results) {
-          if (r.error) {
-            fail(r.error);
-            emit({ type: "error", action: r.action, op: "delete", side: r.action.side, error: r.error.toJSON() });
-          } else {
-            stats.deleted++;
-            emit({ type: "delete", action: r.action, dryRun: false });
-          }
-        }
-      }
+      for await (const results of runDeletes(toAsync(batch), deleteCtx, () => false)) recordDeletes(results);
     };
     for await (const outcome of runner.run(unblocked(source), ctx, { stopped })) {
       if (outcome.ok) {
@@ -344,26 +351,9 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
       setPhase("deleting");
       for await (const move of moves.drain()) {
         if (stopped()) break;
-        const error = await runMove(move, deleteCtx);
-        if (error) {
-          fail(error);
-          emit({ type: "error", action: move, op: "move", side: move.side, error: error.toJSON() });
-        } else {
-          stats.moved++;
-          emit({ type: "move", action: move, dryRun: false });
-        }
+        await moveOne(move);
       }
-      for await (const results of runDeletes(deletes.drain(), deleteCtx, stopped)) {
-        for (const r of results) {
-          if (r.error) {
-            fail(r.error);
-            emit({ type: "error", action: r.action, op: "delete", side: r.action.side, error: r.error.toJSON() });
-          } else {
-            stats.deleted++;
-            emit({ type: "delete", action: r.action, dryRun: false });
-          }
-        }
-      }
+      for await (const results of runDeletes(deletes.drain(), deleteCtx, stopped)) recordDeletes(results);
     };
 
     await doAsideMoves();

@@ -69,25 +69,29 @@ export async function* mergeListingBatches(
     keyA = sortKey(entryA, mapA ? mapA(entryA.key) : entryA.key);
     if (prev !== undefined && compareKeys(prev, keyA) >= 0) throw outOfOrder(options.labelA ?? "source", prev, keyA, mapA !== undefined);
   };
+  let out: MergedPair[] = [];
+  let markEndOfB = options.markEndOfB === true;
   const takeB = (): void => {
     const prev = keyB;
     entryB = cursorB.take();
-    if (entryB === undefined) return void (keyB = undefined);
+    if (entryB === undefined) {
+      keyB = undefined;
+      // B is exhausted (take only comes up empty after a fill): mark the place, once
+      if (markEndOfB) {
+        markEndOfB = false;
+        out.push(END_OF_B);
+      }
+      return;
+    }
     keyB = sortKey(entryB, entryB.key);
     if (prev !== undefined && compareKeys(prev, keyB) >= 0) throw outOfOrder(options.labelB ?? "destination", prev, keyB, false);
   };
   const fillBoth = (): Promise<unknown> => Promise.all([cursorA.needsFill && cursorA.fill(), cursorB.needsFill && cursorB.fill()]);
 
-  let out: MergedPair[] = [];
-  let markEndOfB = options.markEndOfB === true;
   try {
     if (cursorA.needsFill || cursorB.needsFill) await fillBoth();
     takeA();
     takeB();
-    if (markEndOfB && entryB === undefined) {
-      markEndOfB = false;
-      out.push(END_OF_B);
-    }
     while (entryA !== undefined || entryB !== undefined) {
       const order = entryA === undefined ? 1 : entryB === undefined ? -1 : compareKeys(keyA!, keyB!);
       const fillA = order <= 0 && cursorA.needsFill;
@@ -104,13 +108,7 @@ export async function* mergeListingBatches(
       else if (fillA) await cursorA.fill();
       else if (fillB) await cursorB.fill();
       if (order <= 0) takeA();
-      if (order >= 0) {
-        takeB();
-        if (markEndOfB && entryB === undefined) {
-          markEndOfB = false;
-          out.push(END_OF_B);
-        }
-      }
+      if (order >= 0) takeB();
     }
     if (out.length > 0) yield out;
   } finally {
