@@ -54,9 +54,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
 
   let exitCode: number = ExitCode.Success;
-  const program = buildProgram({ io, scrubber }, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    { io, scrubber },
+    (code) => {
+      exitCode = code;
+    },
+    argv,
+  );
   if (argv.length === 0) {
     printError(usageError("no command given", `commands: ${program.commands.map((c) => c.name()).join(", ")}; see ferry --help`));
     return ExitCode.Usage;

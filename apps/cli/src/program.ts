@@ -52,10 +52,25 @@ interface CommandDef {
 }
 
 /**
+ * The command a command line runs, when it names one (`ferry help sync` names sync).
+ * `completion` and a line naming no command need every command's flags.
+ */
+function commandNamed(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const named = words[0] === "help" ? words[1] : words[0];
+  return named === "completion" ? undefined : named;
+}
+
+/**
  * The commander program. Commands only parse: each action turns its flags into a FlagValues
  * and hands over to a module under commands/, which calls the SDK.
+ *
+ * Given the command line, only the command it names gets its flags: commander builds an
+ * Option per flag spelling, and doing that for all twelve commands cost ~10 ms of every
+ * start (a no-op sync's start-up is what ferry has on top of rclone; tooling/bench README).
  */
-export function buildProgram(env: CommandEnv, setExitCode: (code: number) => void): Command {
+export function buildProgram(env: CommandEnv, setExitCode: (code: number) => void, argv?: readonly string[]): Command {
+  const named = argv ? commandNamed(argv) : undefined;
   const program = new Command("ferry")
     .description("ferry keeps two storage locations in step: local folders, S3, Azure Blob, WebDAV, SFTP")
     .version(cliVersion(), "-V, --version", "print the version")
@@ -76,11 +91,13 @@ export function buildProgram(env: CommandEnv, setExitCode: (code: number) => voi
   const define = (def: CommandDef) => {
     const cmd = program.command(def.name).summary(def.summary).description(def.description ?? def.summary);
     for (const a of def.args) cmd.argument(a);
-    const read = registerFlags(cmd, def.flags);
+    // a command the line does not run needs only its name and summary (for help)
+    const read = named === undefined || named === def.name ? registerFlags(cmd, def.flags) : undefined;
     def.extra?.(cmd);
     cmd.addHelpText("after", examples(def.examples));
     cmd.action(async (...params: unknown[]) => {
       const args = params.slice(0, def.args.length).map((a) => (a === undefined ? undefined : String(a))).filter((a): a is string => a !== undefined);
+      if (!read) throw new Error(`internal: command ${def.name} ran without its flags registered`);
       setExitCode(await def.run(args, read()(env.io.env), cmd));
     });
     return cmd;

@@ -19,24 +19,24 @@ describe("config file", () => {
     expect(defaultConfigPath({ HOME: "/home/u" })).toBe("/home/u/.config/ferry/config.json");
   });
 
-  it("is optional at the default place but required when named", () => {
+  it("is optional at the default place but required when named", async () => {
     const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "ferry-none-")) };
-    expect(loadConfig(undefined, env)).toMatchObject({ exists: false, config: { remotes: {} } });
-    expect(() => loadConfig("/nonexistent/ferry.json", env)).toThrow(/cannot read it \(no such file\)/);
+    await expect(loadConfig(undefined, env)).resolves.toMatchObject({ exists: false, config: { remotes: {} } });
+    await expect(loadConfig("/nonexistent/ferry.json", env)).rejects.toThrow(/cannot read it \(no such file\)/);
   });
 
-  it("validates remotes", () => {
+  it("validates remotes", async () => {
     const path = write(JSON.stringify({ remotes: { backup: { type: "s3", bucket: "b", endpoint: "http://localhost:9000", prefix: "p/" } } }));
-    expect(loadConfig(path, {}).config.remotes.backup).toMatchObject({ type: "s3", bucket: "b" });
+    expect((await loadConfig(path, {})).config.remotes.backup).toMatchObject({ type: "s3", bucket: "b" });
   });
 
-  it("names the first problem in one line", () => {
-    expect(() => loadConfig(write("{ not json"), {})).toThrow(/invalid JSON/);
-    expect(() => loadConfig(write(JSON.stringify({ remotes: { b: { type: "s3", bucket: "x" } } })), {})).toThrow(/remote names/);
-    expect(() => loadConfig(write(JSON.stringify({ remotes: { backup: { type: "s3" } } })), {})).toThrow(/remotes\.backup\.bucket: Required/);
-    expect(() => loadConfig(write(JSON.stringify({ remotes: { backup: { type: "ftp" } } })), {})).toThrow(/remotes\.backup\.type: unknown type; use one of s3, azure/);
-    expect(() => loadConfig(write(JSON.stringify({ remotes: { backup: { type: "s3", bucket: "b", endpont: "x" } } })), {})).toThrow(/unknown field "endpont"/);
-    expect(() => loadConfig(write(JSON.stringify({ remote: {} })), {})).toThrow(/unknown field "remote"/);
+  it("names the first problem in one line", async () => {
+    await expect(loadConfig(write("{ not json"), {})).rejects.toThrow(/invalid JSON/);
+    await expect(loadConfig(write(JSON.stringify({ remotes: { b: { type: "s3", bucket: "x" } } })), {})).rejects.toThrow(/remote names/);
+    await expect(loadConfig(write(JSON.stringify({ remotes: { backup: { type: "s3" } } })), {})).rejects.toThrow(/remotes\.backup\.bucket: Required/);
+    await expect(loadConfig(write(JSON.stringify({ remotes: { backup: { type: "ftp" } } })), {})).rejects.toThrow(/remotes\.backup\.type: unknown type; use one of s3, azure/);
+    await expect(loadConfig(write(JSON.stringify({ remotes: { backup: { type: "s3", bucket: "b", endpont: "x" } } })), {})).rejects.toThrow(/unknown field "endpont"/);
+    await expect(loadConfig(write(JSON.stringify({ remote: {} })), {})).rejects.toThrow(/unknown field "remote"/);
   });
 });
 

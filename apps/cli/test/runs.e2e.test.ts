@@ -141,6 +141,8 @@ describe("end to end on real trees (built binary)", () => {
       const c = ferry(["completion", shell]);
       expect(c.code).toBe(0);
       expect(c.stdout).toContain("--delete");
+      // every command's own flags, though a run registers only the flags of the command it runs
+      for (const flag of ["conflict", "concurrency", "summarize"]) expect(c.stdout, `${shell} ${flag}`).toMatch(new RegExp(`(--|-l )${flag}\\b`));
     }
     const config = join(s.dir, "config.json");
     writeFileSync(config, JSON.stringify({ remotes: { backup: { type: "local", path: s.dst }, cloud: { type: "s3", bucket: "b", secretAccessKey: "$NOT_SET_HERE", accessKeyId: "$NOT_SET_EITHER" } } }));
@@ -156,7 +158,14 @@ describe("end to end on real trees (built binary)", () => {
       const h = ferry([cmd, "--help"]);
       expect(h.code, cmd).toBe(0);
       expect(h.stdout, cmd).toContain("Examples:");
+      expect(h.stdout, cmd).toContain("--debug");
     }
+    expect(ferry(["sync", "--help"]).stdout).toContain("--max-delete");
+    expect(ferry(["help", "bisync"]).stdout).toContain("--conflict");
+    expect(ferry(["--help"]).stdout).toMatch(/^\s+check-config\b/m);
+    const typo = ferry(["sync", "src", "dst", "--max-delet", "3"], { cwd: s.dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Did you mean --max-delete?");
   });
 
   it("FERRY_* environment defaults apply", () => {

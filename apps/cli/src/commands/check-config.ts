@@ -13,7 +13,7 @@ import type { CommandEnv } from "./setup.js";
  */
 export async function runCheckConfig(flags: FlagValues, env: CommandEnv): Promise<number> {
   const output = outputSettings(flags);
-  const loaded = loadConfig(flags.str("config"), env.io.env);
+  const loaded = await loadConfig(flags.str("config"), env.io.env);
   const lines = new LineWriter(env.io, env.scrubber);
   const remotes = Object.entries(loaded.config.remotes);
   const sdk = remotes.length > 0 ? await loadSdk() : undefined;

@@ -59,7 +59,7 @@ export async function prepareLocations(locs: readonly LocationArg[], flags: Flag
       }
       adaptersInUse.add(adapter);
     } else if (loc.form === "remote") {
-      config ??= loadConfig(flags.str("config"), env.io.env);
+      config ??= await loadConfig(flags.str("config"), env.io.env);
       const name = loc.remote!.name;
       const remote = lookupRemote(config.config, config.path, name);
       remotes[name] = resolveRemoteSecrets(name, remote, env.io.env, env.scrubber);

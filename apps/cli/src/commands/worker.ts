@@ -20,8 +20,8 @@ type RunWorker = (options: Record<string, unknown>) => Promise<unknown>;
  * The worker's own named remotes: every remote whose `$ENV` references this machine can
  * resolve (a job naming one of the others fails on this worker with a clear error).
  */
-function workerRemotes(flags: FlagValues, env: CommandEnv, lines: LineWriter, quiet: boolean): Record<string, RemoteConfig> | undefined {
-  const loaded = loadConfig(flags.str("config"), env.io.env);
+async function workerRemotes(flags: FlagValues, env: CommandEnv, lines: LineWriter, quiet: boolean): Promise<Record<string, RemoteConfig> | undefined> {
+  const loaded = await loadConfig(flags.str("config"), env.io.env);
   const out: Record<string, RemoteConfig> = {};
   for (const [name, remote] of Object.entries(loaded.config.remotes)) {
     try {
@@ -40,7 +40,7 @@ export async function runWorker(flags: FlagValues, env: CommandEnv): Promise<num
   if (!queue) throw usageError("ferry worker needs --queue", "e.g. ferry worker --queue redis://host:6379");
   const transfer = transferSettings(flags);
   const lines = new LineWriter(env.io, env.scrubber);
-  const remotes = workerRemotes(flags, env, lines, output.verbosity === "quiet");
+  const remotes = await workerRemotes(flags, env, lines, output.verbosity === "quiet");
   let cluster: Record<string, unknown>;
   try {
     // Optional at install time: resolved only when a worker is started.

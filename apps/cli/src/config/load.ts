@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { ZodError } from "zod";
 import { usageError } from "../errors.js";
-import { configSchema, type FerryConfig } from "./schema.js";
+import type { FerryConfig } from "./schema.js";
 
 export interface LoadedConfig {
   /** the file read, or where it would have been */
@@ -21,8 +21,10 @@ export function defaultConfigPath(env: Record<string, string | undefined>): stri
 /**
  * Reads and validates the config file. A missing default file is an empty config; a missing
  * file named by --config is an error, as is any JSON or schema problem (one line naming it).
+ * The schema (and zod with it) is loaded only when there is a file to check: most runs name
+ * no remote and should not pay for it at start-up.
  */
-export function loadConfig(explicitPath: string | undefined, env: Record<string, string | undefined>): LoadedConfig {
+export async function loadConfig(explicitPath: string | undefined, env: Record<string, string | undefined>): Promise<LoadedConfig> {
   const path = explicitPath ?? defaultConfigPath(env);
   let text: string;
   try {
@@ -39,6 +41,7 @@ export function loadConfig(explicitPath: string | undefined, env: Record<string,
   } catch (e) {
     throw usageError(`config file ${path}: invalid JSON (${(e as Error).message})`, "fix the file; `ferry check-config` validates it");
   }
+  const { configSchema } = await import("./schema.js");
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw usageError(`config file ${path}: ${describeZodError(parsed.error)}`, "see the config format in the ferry CLI README; `ferry check-config` validates the file");
   return { path, exists: true, config: parsed.data };

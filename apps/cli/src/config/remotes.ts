@@ -1,6 +1,7 @@
 import { usageError } from "../errors.js";
 import type { SecretScrubber } from "../secrets.js";
-import { REMOTE_NAME, SECRET_FIELDS, type FerryConfig, type RemoteConfig } from "./schema.js";
+import { REMOTE_NAME, SECRET_FIELDS } from "./names.js";
+import type { FerryConfig, RemoteConfig } from "./schema.js";
 
 /** `backup:photos/2024` → { name: "backup", path: "photos/2024" }; URLs and paths → undefined. */
 export function parseRemoteReference(location: string): { name: string; path: string } | undefined {

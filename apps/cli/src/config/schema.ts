@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REMOTE_NAME } from "./names.js";
 
 /**
  * The config file (SPEC §12): named remotes, each an adapter type plus its settings. Strict
@@ -64,8 +65,6 @@ const memory = z.object({ type: z.literal("memory"), name: str, prefix: z.string
 export const remoteSchema = z.discriminatedUnion("type", [s3, azure, webdav, sftp, local, memory]);
 export type RemoteConfig = z.infer<typeof remoteSchema>;
 
-/** Remote names: two or more characters, so `C:` (a drive) is never taken for one. */
-export const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]+$/;
 
 export const configSchema = z
   .object({
@@ -74,6 +73,3 @@ export const configSchema = z
   })
   .strict();
 export type FerryConfig = z.infer<typeof configSchema>;
-
-/** Fields that hold credentials: never printed, registered with the scrubber once resolved. */
-export const SECRET_FIELDS = new Set(["secretAccessKey", "sessionToken", "accessKeyId", "connectionString", "key", "sasToken", "password"]);
