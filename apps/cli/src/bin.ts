@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { processIo } from "./io.js";
-import { runCli } from "./main.js";
+// --debug prints stack traces: have node map them through the source maps dist/ carries, so
+// they name src/*.ts lines rather than places in a bundle. Only modules loaded after this
+// call are mapped, hence the rest of the CLI is imported below it, not above.
+if (process.argv.includes("--debug") || /^(1|true|yes|on)$/i.test(process.env.FERRY_DEBUG ?? "")) process.setSourceMapsEnabled(true);
+
+const { processIo } = await import("./io.js");
+const { runCli } = await import("./main.js");
 
 // `ferry ls s3://b/ | head`: a reader that goes away is normal for a CLI, not a crash.
 for (const stream of [process.stdout, process.stderr]) {

@@ -168,6 +168,16 @@ describe("end to end on real trees (built binary)", () => {
     expect(typo.stderr).toContain("Did you mean --max-delete?");
   });
 
+  it("--debug stack traces name the TypeScript sources, though dist/ is bundled", () => {
+    const s = scratch();
+    for (const run of [ferry(["sync", "nowhere", "dst", "--debug"], { cwd: s.dir }), ferry(["sync", "nowhere", "dst"], { cwd: s.dir, env: { FERRY_DEBUG: "1" } })]) {
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^debug: +at .*src\/locations\/local-pair\.ts:\d+:\d+/m);
+    }
+    // without --debug: one error line and a hint, no stack
+    expect(ferry(["sync", "nowhere", "dst"], { cwd: s.dir }).stderr.trim().split("\n")).toHaveLength(2);
+  });
+
   it("FERRY_* environment defaults apply", () => {
     const s = scratch();
     const r = ferry(["sync", "src", "dst"], { cwd: s.dir, env: { FERRY_DRY_RUN: "1", FERRY_EXCLUDE: "*.log" } });
