@@ -52,7 +52,7 @@ function externalUnlessInlined(names) {
     name: "external-unless-inlined",
     setup(b) {
       // not relative, not absolute: a package (node: builtins are external on platform node anyway)
-      b.onResolve({ filter: /^[^./]/ }, (r) => (names.has(packageOf(r.path)) && r.kind !== "entry-point" ? undefined : { path: r.path, external: true }));
+      b.onResolve({ filter: /^[^./]/ }, (r) => (names.has(packageOf(r.path)) ? undefined : { path: r.path, external: true }));
     },
   };
 }

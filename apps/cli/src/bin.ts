@@ -2,7 +2,9 @@
 // --debug prints stack traces: have node map them through the source maps dist/ carries, so
 // they name src/*.ts lines rather than places in a bundle. Only modules loaded after this
 // call are mapped, hence the rest of the CLI is imported below it, not above.
-if (process.argv.includes("--debug") || /^(1|true|yes|on)$/i.test(process.env.FERRY_DEBUG ?? "")) process.setSourceMapsEnabled(true);
+// (the true spellings of parseBoolean, which main.ts applies to FERRY_DEBUG; importing it here
+// would load it unmapped)
+if (process.argv.includes("--debug") || /^(1|true|yes|on)$/i.test((process.env.FERRY_DEBUG ?? "").trim())) process.setSourceMapsEnabled(true);
 
 const { processIo } = await import("./io.js");
 const { runCli } = await import("./main.js");

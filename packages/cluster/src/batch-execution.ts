@@ -11,6 +11,7 @@ import {
   type TransferAction,
   type TransferContext,
   toFerryError,
+  transferSettingsOf,
 } from "@ferry/core";
 import type { BatchJobData, BatchProgress, KeyResult } from "./job-data.js";
 
@@ -47,12 +48,7 @@ export async function executeBatch(data: BatchJobData, env: BatchEnvironment): P
     signal: env.signal,
     emit: (e) => reporter.onEvent(e),
     onBytes: (n) => reporter.onBytes(n),
-    ...(s.attributes ? { attributes: s.attributes } : {}),
-    ...(s.multipartThreshold !== undefined ? { multipartThreshold: s.multipartThreshold } : {}),
-    ...(s.multipartChunkSize !== undefined ? { multipartChunkSize: s.multipartChunkSize } : {}),
-    ...(s.partConcurrency !== undefined ? { partConcurrency: s.partConcurrency } : {}),
-    ...(s.perms ? { perms: true } : {}),
-    ...(s.verify ? { verify: true } : {}),
+    ...transferSettingsOf(s),
     ...(env.bandwidth ? { bandwidth: env.bandwidth } : {}),
     ...(env.requests ? { requests: env.requests } : {}),
     ...(env.backup ? { backup: env.backup } : {}),

@@ -13,6 +13,7 @@ import {
   isFerryError,
   sleep,
   transferOp,
+  transferSettingsOf,
 } from "@ferry/core";
 import type { PreparedRun, SyncOptions } from "@ferry/sdk";
 import { Queue, QueueEvents } from "bullmq";
@@ -297,12 +298,7 @@ export class QueueRunner implements TransferRunner {
     return {
       ...this.config.base,
       retry: ctx.retry,
-      ...(ctx.verify ? { verify: true } : {}),
-      ...(ctx.attributes ? { attributes: ctx.attributes } : {}),
-      ...(ctx.multipartThreshold !== undefined ? { multipartThreshold: ctx.multipartThreshold } : {}),
-      ...(ctx.multipartChunkSize !== undefined ? { multipartChunkSize: ctx.multipartChunkSize } : {}),
-      ...(ctx.partConcurrency !== undefined ? { partConcurrency: ctx.partConcurrency } : {}),
-      ...(ctx.perms ? { perms: true } : {}),
+      ...transferSettingsOf(ctx),
     };
   }
 

@@ -12,7 +12,7 @@ import { InProcessRunner, type TransferRunner } from "./runner.js";
 import { type Spool, type SpoolFactory, memorySpool } from "./spool.js";
 import { TransferQueue } from "./transfer-queue.js";
 import { TokenBucket } from "./throttle.js";
-import type { TransferContext, UploadAttributes } from "./transfer.js";
+import { transferSettingsOf, type TransferContext, type UploadAttributes } from "./transfer.js";
 
 export interface PlanTotals {
   toTransfer: number;
@@ -215,12 +215,7 @@ export async function runPlan(plan: AsyncIterable<Action>, options: RunOptions):
       adapters: options.adapters,
       retry,
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.attributes ? { attributes: options.attributes } : {}),
-      ...(options.multipartThreshold !== undefined ? { multipartThreshold: options.multipartThreshold } : {}),
-      ...(options.multipartChunkSize !== undefined ? { multipartChunkSize: options.multipartChunkSize } : {}),
-      ...(options.partConcurrency !== undefined ? { partConcurrency: options.partConcurrency } : {}),
-      ...(options.perms ? { perms: true } : {}),
-      ...(options.verify ? { verify: true } : {}),
+      ...transferSettingsOf(options),
       ...(options.bwlimit ? { bandwidth: new TokenBucket(options.bwlimit, Math.max(options.bwlimit / 4, 64 * 1024)) } : {}),
       ...(requests ? { requests } : {}),
       ...(backup ? { backup } : {}),

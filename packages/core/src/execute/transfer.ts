@@ -41,6 +41,21 @@ export interface TransferContext {
   onBytes?: (delta: number) => void;
 }
 
+/** The settings of a TransferContext that are plain data: cluster workers receive them as they are. */
+export type TransferSettings = Pick<TransferContext, "attributes" | "multipartThreshold" | "multipartChunkSize" | "partConcurrency" | "perms" | "verify">;
+
+/** The transfer settings `from` sets, and no key for those it leaves unset. */
+export function transferSettingsOf(from: TransferSettings): TransferSettings {
+  return {
+    ...(from.attributes ? { attributes: from.attributes } : {}),
+    ...(from.multipartThreshold !== undefined ? { multipartThreshold: from.multipartThreshold } : {}),
+    ...(from.multipartChunkSize !== undefined ? { multipartChunkSize: from.multipartChunkSize } : {}),
+    ...(from.partConcurrency !== undefined ? { partConcurrency: from.partConcurrency } : {}),
+    ...(from.perms ? { perms: true } : {}),
+    ...(from.verify ? { verify: true } : {}),
+  };
+}
+
 export interface TransferOutcome {
   action: TransferAction;
   op: TransferOp;
